@@ -1,0 +1,37 @@
+"""autograd: a scalar automatic differentiation engine with a dynamic computational graph.
+
+>>> from autograd import Value
+>>> x = Value(3.0, label="x")
+>>> y = x * x + 2 * x
+>>> y.backward()
+>>> y.data, x.grad
+(15.0, 8.0)
+"""
+
+from autograd.value import Value  # noqa: I001 - value first: it wires ops and graph together
+from autograd.functional import enable_grad, grad, is_grad_enabled, no_grad
+from autograd.graph import topological_order
+from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
+
+register_op = register
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value",
+    "grad",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "topological_order",
+    "register_op",
+    "exp",
+    "log",
+    "relu",
+    "tanh",
+    "sigmoid",
+    "reciprocal",
+    "dot",
+    "add_n",
+    "__version__",
+]

@@ -1,0 +1,91 @@
+"""Graph traversal and the backward pass. Nothing here recurses, so depth is unlimited.
+
+``topological_order`` lists the nodes reachable from a root, the root first and every node
+before its parents (reverse topological order), with an explicit stack. ``backward`` walks
+that list once, multiplying each node's incoming gradient by the local derivatives stored
+on it (value.py describes the node layout; ops.py computes the local derivatives).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+__all__ = ["topological_order", "backward"]
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node reachable from ``root``, each one after all the nodes that consume it.
+
+    Depth-first with an explicit stack, listing each node after its parents (post-order),
+    then reversed. A node is expanded once: it is pushed back with a ``None`` marker above
+    it and its parents above that; the marker pops right after the last parent is listed,
+    and the node under it is listed then.
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()
+    stack: list[Value | None] = [root]
+    push, pop, expand, visit = stack.append, stack.pop, expanded.add, order.append
+    while stack:
+        node = pop()
+        if node is None:  # all parents of the node below are done
+            visit(pop())  # type: ignore[arg-type]
+            continue
+        if node in expanded:  # pushed twice before it was reached; already handled
+            continue
+        expand(node)
+        a = node._a
+        if a is not None:
+            push(node)
+            push(None)
+            if a not in expanded:
+                push(a)
+            if node._db is not None:  # binary node
+                b = node._b
+                if b not in expanded:
+                    push(b)
+        elif node._b is not None:  # three or more inputs
+            push(node)
+            push(None)
+            for p in node._b:
+                if p not in expanded:
+                    push(p)
+        else:  # a leaf
+            visit(node)
+    order.reverse()
+    return order
+
+
+def backward(root: Value, gradient: float) -> None:
+    """Add d(root)/d(node) * gradient to ``node.grad`` for every node of root's graph.
+
+    During the pass ``.grad`` holds only this pass's gradient: the earlier amounts are set
+    aside while ordering the graph and added back as each node's gradient becomes final,
+    so gradients from earlier calls never enter the chain rule.
+    """
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.grad = gradient
+    try:
+        for node, old in zip(order, saved):
+            g = node.grad  # final: every consumer of node came earlier in the order
+            node.grad = g + old
+            a = node._a
+            if a is not None:
+                a.grad += g * node._da
+                db = node._db
+                if db is not None:
+                    node._b.grad += g * db
+            else:
+                parents = node._b
+                if parents is not None:
+                    for p, d in zip(parents, node._db):
+                        p.grad += g * d
+    except BaseException:  # e.g. KeyboardInterrupt: leave every .grad as it was
+        for node, old in zip(order, saved):
+            node.grad = old
+        raise
