@@ -90,14 +90,13 @@ def _node(data: float, op: str, inputs: Sequence[Value], partials: Sequence[Any]
     out = Value.__new__(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     n = len(inputs)
     if n != len(partials):
         raise TypeError(
             f"{op}: the derivative rule returned {len(partials)} local derivatives, "
             f"expected {n} (one per input)"
         )
-    out._op = op
+    out._tag = op
     if n == 1:
         out._a, out._b, out._da, out._db = inputs[0], None, partials[0], None
     elif n == 2:
@@ -123,8 +122,7 @@ def _leaf(data: float) -> Value:
     out = Value.__new__(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
-    out._op = ""
+    out._tag = ""
     out._a = out._b = out._da = out._db = None
     return out
 

@@ -1,23 +1,26 @@
 """The `Value` node: a scalar, its gradient, and the record of the operation that made it.
 
 A node holds data, never closures. Its layout is fixed by ``__slots__`` and kept small on
-purpose (see bench/README.md for the bytes per node):
+purpose: 88 bytes plus the float of its data (bench/ measures it).
 
 ========  ==========================================================================
 slot      meaning
 ========  ==========================================================================
 data      the number (a float)
 grad      the accumulated gradient d(root)/d(self), summed over ``backward()`` calls
-label     a free-form name for printing and drawing ("" when unnamed)
-_op       the name of the primitive that made the node ("" for a leaf)
-_a, _b    the parents. Unary node: ``_a`` is the input and ``_b`` the primitive's
-          constant parameter, if any (the exponent of ``pow``). Binary node: ``_a``
-          and ``_b`` are the two inputs. Node with three or more inputs: ``_a`` is
-          None and ``_b`` is the tuple of inputs. Leaf: both None.
-_da, _db  the local derivatives d(self)/d(parent), as floats, computed by the rule in
-          ``ops.py`` when the node was recorded. Unary: ``_da``; binary: ``_da`` and
+_tag      a leaf's label; an operation node's op name (``"mul"``), or the pair
+          ``(op, label)`` once it is given a label. Read it through ``op`` and ``label``.
+_a, _b    the inputs. Unary node: ``_a`` is the Value input and ``_b`` the op's constant
+          operand, if any (``x * 2`` keeps 2.0 there, ``x ** 3`` keeps 3.0). Binary node:
+          ``_a`` and ``_b`` are the two Value inputs. Node with three or more inputs:
+          ``_a`` is None and ``_b`` is the tuple of inputs. Leaf: both None.
+_da, _db  the local derivatives d(self)/d(input), computed by the rule in ``ops.py`` when
+          the node was recorded. Unary: ``_da`` (and ``_db`` is None); binary: ``_da`` and
           ``_db``; three or more inputs: ``_db`` is the tuple of them.
 ========  ==========================================================================
+
+Plain numbers are not nodes: ``x * 2`` is one ``mul`` node with one parent, and the constant
+kept on the node, as the seeds draw ``*-1`` and ``+1`` nodes.
 
 Operator methods only convert their operands and call the rules table (``ops.py``); the
 traversal and the chain rule live in ``graph.py``.
@@ -70,12 +73,11 @@ class Value:
     (5.0, 4.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    __slots__ = ("data", "grad", "_tag", "_a", "_b", "_da", "_db")
 
     data: float
     grad: float
-    label: str
-    _op: str
+    _tag: Any
     _a: Any
     _b: Any
     _da: Any
@@ -86,19 +88,36 @@ class Value:
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}: {label!r:.80}")
         self.data = check_number(data, "Value")
         self.grad = 0.0
-        self.label = label
-        self._op = ""
+        self._tag = label
         self._a = self._b = self._da = self._db = None
 
     # ----------------------------------------------------------------- read-only views
     @property
     def op(self) -> str:
         """Name of the primitive that made this node; "" for a leaf."""
-        return self._op
+        if self._a is None and self._b is None:
+            return ""
+        tag = self._tag
+        return tag if tag.__class__ is str else tag[0]
+
+    @property
+    def label(self) -> str:
+        """A free-form name for printing and drawing ("" when unnamed)."""
+        tag = self._tag
+        if self._a is None and self._b is None:
+            return tag  # type: ignore[no-any-return]
+        return "" if tag.__class__ is str else tag[1]
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if type(label) is not str:
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.80}")
+        op = self.op
+        self._tag = (op, label) if op and label else (op or label)
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The inputs of the operation that made this node, in argument order."""
+        """The Value inputs of the operation that made this node, in argument order."""
         a = self._a
         if a is not None:
             return (a,) if self._db is None else (a, self._b)
@@ -114,19 +133,20 @@ class Value:
 
     @property
     def op_args(self) -> tuple[float, ...]:
-        """Constant parameters of the operation, such as the exponent of ``x ** 3``."""
+        """Constant operands of the operation: ``(2.0,)`` for ``x * 2``, ``(3.0,)`` for ``x ** 3``."""
         if self._a is not None and self._db is None and self._b is not None:
             return (self._b,)
         return ()
 
     def is_leaf(self) -> bool:
-        """True when the node has no parents (made by the user, a constant, or under no_grad)."""
+        """True when the node has no parents (made by the user, or under no_grad)."""
         return self._a is None and self._b is None
 
     def __repr__(self) -> str:
-        extra = f", label={self.label!r}" if self.label else ""
-        if self._op:
-            extra += f", op={self._op!r}"
+        label, op = self.label, self.op
+        extra = f", label={label!r}" if label else ""
+        if op:
+            extra += f", op={op!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
     def __float__(self) -> float:
@@ -140,49 +160,68 @@ class Value:
 
     # ----------------------------------------------------------------- arithmetic
     # add, mul and relu are the engine's hot path: their forward and local derivatives are
-    # written out here instead of calling ops.apply, and tests check them against the
-    # rules in ops.py.
+    # written out here instead of going through ops.apply, and tests check them against
+    # the rules in ops.py. A plain-number operand stays a constant on the node.
     def __add__(self, other: Value | Number) -> Value:
-        if other.__class__ is not Value:
-            other = _lift(other)
-            if other is NotImplemented:
-                return NotImplemented
-        out: Value = _new(Value)
-        out.data = self.data + other.data  # type: ignore[union-attr]
-        out.grad = 0.0
-        out.label = ""
-        if _recording():
-            out._op = "add"
-            out._a = self
-            out._b = other
-            out._da = out._db = 1.0
+        if other.__class__ is Value or isinstance(other, Value):
+            out: Value = _new(Value)
+            out.data = self.data + other.data
+            out.grad = 0.0
+            if _recording():
+                out._tag = "add"
+                out._a = self
+                out._b = other
+                out._da = out._db = 1.0
+                return out
         else:
-            out._op = ""
-            out._a = out._b = out._da = out._db = None
+            c = _constant(other)
+            if c is NotImplemented:
+                return NotImplemented
+            out = _new(Value)
+            out.data = self.data + c
+            out.grad = 0.0
+            if _recording():
+                out._tag = "add"
+                out._a = self
+                out._b = c
+                out._da = 1.0
+                out._db = None
+                return out
+        out._tag = ""
+        out._a = out._b = out._da = out._db = None
         return out
 
     __radd__ = __add__
 
     def __mul__(self, other: Value | Number) -> Value:
-        if other.__class__ is not Value:
-            other = _lift(other)
-            if other is NotImplemented:
-                return NotImplemented
-        out: Value = _new(Value)
-        b = other.data  # type: ignore[union-attr]
-        a = self.data
-        out.data = a * b
-        out.grad = 0.0
-        out.label = ""
-        if _recording():
-            out._op = "mul"
-            out._a = self
-            out._b = other
-            out._da = b
-            out._db = a
+        if other.__class__ is Value or isinstance(other, Value):
+            out: Value = _new(Value)
+            a = self.data
+            b = other.data
+            out.data = a * b
+            out.grad = 0.0
+            if _recording():
+                out._tag = "mul"
+                out._a = self
+                out._b = other
+                out._da = b
+                out._db = a
+                return out
         else:
-            out._op = ""
-            out._a = out._b = out._da = out._db = None
+            c = _constant(other)
+            if c is NotImplemented:
+                return NotImplemented
+            out = _new(Value)
+            out.data = self.data * c
+            out.grad = 0.0
+            if _recording():
+                out._tag = "mul"
+                out._a = self
+                out._b = out._da = c
+                out._db = None
+                return out
+        out._tag = ""
+        out._a = out._b = out._da = out._db = None
         return out
 
     __rmul__ = __mul__
@@ -191,41 +230,36 @@ class Value:
         return self * -1.0
 
     def __sub__(self, other: Value | Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return self + (-other)
+        if isinstance(other, Value):
+            return self + (-other)
+        c = _constant(other)
+        return NotImplemented if c is NotImplemented else self + (-c)
 
     def __rsub__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other + (-self)
+        c = _constant(other)
+        return NotImplemented if c is NotImplemented else (-self) + c
 
     def __truediv__(self, other: Value | Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        if isinstance(other, Value):
+            return self * other.reciprocal()
+        c = _constant(other)
+        if c is NotImplemented:
             return NotImplemented
-        return self * other.reciprocal()  # type: ignore[union-attr]
+        return self * float(_ops.reciprocal(c))  # the same rule, on a constant: one mul node
 
     def __rtruediv__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other * self.reciprocal()
+        c = _constant(other)
+        return NotImplemented if c is NotImplemented else self.reciprocal() * c
 
     def __pow__(self, exponent: Value | Number) -> Value:
-        if exponent.__class__ is Value:
+        if isinstance(exponent, Value):
             return _ops.apply(_ops.VPOW, self, exponent)
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, Value):
-            return _ops.apply_pow(self, check_number(exponent, "pow"))
-        return NotImplemented
+        c = _constant(exponent)
+        return NotImplemented if c is NotImplemented else _ops.apply_pow(self, c)
 
     def __rpow__(self, base: Number) -> Value:
-        lifted = _lift(base)
-        if lifted is NotImplemented:
-            return NotImplemented
-        return _ops.apply(_ops.VPOW, lifted, self)
+        c = _constant(base)
+        return NotImplemented if c is NotImplemented else _ops.apply(_ops.VPOW, c, self)
 
     # ----------------------------------------------------------------- functions
     def exp(self) -> Value:
@@ -241,10 +275,9 @@ class Value:
         x = self.data
         out: Value = _new(Value)
         out.grad = 0.0
-        out.label = ""
         out._b = out._db = None
         if _recording():
-            out._op = "relu"
+            out._tag = "relu"
             out._a = self
             if x > 0:
                 out.data = x
@@ -254,7 +287,7 @@ class Value:
                 out._da = 0.0
         else:
             out.data = x if x > 0 else (0.0 if x <= 0 else x)
-            out._op = ""
+            out._tag = ""
             out._a = out._da = None
         return out
 
@@ -285,30 +318,22 @@ class Value:
             node.grad = 0.0
 
 
-def _lift(x: object) -> Any:
-    """A Value as itself, a real number as a new constant leaf, anything else NotImplemented."""
+def _constant(x: object) -> Any:
+    """A plain real number as a float; NotImplemented for anything else (so Python raises
+    the usual TypeError for ``Value + "a"``)."""
     cls = x.__class__
-    if cls is Value:
+    if cls is float:
         return x
-    if cls is float or cls is int or (isinstance(x, numbers.Real) and not isinstance(x, Value)):
-        v = _new(Value)
-        v.data = x if cls is float else check_number(x, "Value")
-        v.grad = 0.0
-        v.label = ""
-        v._op = ""
-        v._a = v._b = v._da = v._db = None
-        return v
-    if isinstance(x, Value):  # a subclass of Value
-        return x
+    if cls is int or (isinstance(x, numbers.Real) and not isinstance(x, Value)):
+        return check_number(x, "Value")
     return NotImplemented
 
 
 def as_value(x: Value | Number) -> Value:
     """Return ``x`` if it is a Value, else a new leaf holding the number ``x`` (TypeError otherwise)."""
-    v = _lift(x)
-    if v is NotImplemented:
-        check_number(x, "Value")  # raises the TypeError that names what was given
-    return v  # type: ignore[no-any-return]
+    if isinstance(x, Value):
+        return x
+    return Value(check_number(x, "Value"))
 
 
 _new: Callable[[type], Any] = object.__new__

@@ -1,0 +1,163 @@
+"""Benchmark this engine against micrograd==0.1.0, each in its own worker process.
+
+Run with ``make bench`` (installs the bench extra) or ``python bench/bench_engine.py``.
+The driver sends the workloads of workloads.py to one worker per engine, alternating the
+engines call by call (interleaved rounds), then prints medians, ratios and the targets of
+the core engine issue. Nothing here is part of the test suite: tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+class Worker:
+    """One engine in its own Python process, answering JSON requests line by line."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]))
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "workloads.py"), engine],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )
+
+    def ask(self, **req: Any) -> dict[str, Any]:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {self.engine} worker exited (request {req})")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds for W1 (default 7)")
+    ap.add_argument("--steps", type=int, default=3, help="back-to-back W1 steps per round (default 3)")
+    ap.add_argument("--depths", default="100000,1000000", help="W2 depths, comma-separated")
+    ap.add_argument("--w2-repeats", type=int, default=3, help="W2 runs per depth (default 3)")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
+    args = ap.parse_args()
+
+    have_micrograd = importlib.util.find_spec("micrograd") is not None
+    if not have_micrograd:
+        print("micrograd is not installed (pip install micrograd==0.1.0, or `make bench`): "
+              "running this engine alone, no ratios.", file=sys.stderr)
+    ours = Worker("autograd")
+    peer = Worker("micrograd") if have_micrograd else None
+    results: dict[str, Any] = {"machine": machine()}
+    print(f"machine: {results['machine']}\n")
+
+    # ---------------------------------------------------------------- W1
+    jobs = [(ours, "binary"), (ours, "dot")] + ([(peer, "binary")] if peer else [])
+    times: dict[str, list[float]] = {}
+    first_loss: dict[str, float] = {}
+    for worker, style in jobs:  # warm-up step, also the first loss (same weights everywhere)
+        first_loss[f"{worker.engine}/{style}"] = worker.ask(kind="w1", style=style, steps=1)["losses"][0]
+    for r in range(args.rounds):
+        for worker, style in (jobs if r % 2 == 0 else jobs[::-1]):
+            reply = worker.ask(kind="w1", style=style, steps=args.steps)
+            times.setdefault(f"{worker.engine}/{style}", []).extend(reply["times"])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    results["w1_median_s"] = med
+    results["w1_first_loss"] = first_loss
+    base = med.get("micrograd/binary")
+    print(f"W1: micrograd's demo step, {args.rounds} interleaved rounds x {args.steps} steps back to back")
+    print("| engine | neuron built with | median ms/step | speed-up vs micrograd | first loss |")
+    print("|---|---|---|---|---|")
+    labels = {"binary": "binary `*` and `+`", "dot": "`dot` + `add_n`"}
+    for key, m in med.items():
+        engine, style = key.split("/")
+        ratio = f"{base / m:.1f}x" if base else "n/a"
+        print(f"| {engine} | {labels[style]} | {m * 1e3:.1f} | {ratio} | {first_loss[key]!r} |")
+
+    # ---------------------------------------------------------------- W2
+    depths = [int(d) for d in args.depths.split(",")]
+    w2: dict[str, list[float]] = {}
+    peer_w2: dict[int, str] = {}
+    for rep in range(args.w2_repeats):
+        for d in depths:
+            reply = ours.ask(kind="w2", depth=d)
+            w2.setdefault(str(d), []).append(reply["time"])
+            if peer and rep == 0:
+                answer = peer.ask(kind="w2", depth=d)
+                peer_w2[d] = answer.get("error", f"{answer.get('time', 0) * 1e3:.0f} ms")
+    w2_med = {d: statistics.median(v) for d, v in w2.items()}
+    results["w2_median_s"] = w2_med
+    print("\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit")
+    print("| depth | this engine (median s) | micrograd |")
+    print("|---|---|---|")
+    for d in depths:
+        print(f"| {d:,} | {w2_med[str(d)]:.3f} | {peer_w2.get(d, 'not run')[:60]} |")
+    growth = None
+    if len(depths) >= 2:
+        growth = w2_med[str(depths[-1])] / w2_med[str(depths[0])]
+        print(f"time at {depths[-1]:,} / time at {depths[0]:,}: {growth:.2f}x "
+              f"(depth ratio {depths[-1] // depths[0]}x)")
+
+    # ---------------------------------------------------------------- W3
+    mem_depth = depths[0]
+    w3 = {"autograd": ours.ask(kind="w3", depth=mem_depth)}
+    if peer:
+        w3["micrograd"] = peer.ask(kind="w3", depth=mem_depth)
+    results["w3"] = w3
+    print(f"\nW3: memory of W2's graph at depth {mem_depth:,} (tracemalloc, all Values incl. constants)")
+    print("| engine | Values | bytes per Value |")
+    print("|---|---|---|")
+    for engine, r in w3.items():
+        print(f"| {engine} | {r['values']:,} | {r['bytes_per_value']:.1f} |")
+
+    # ---------------------------------------------------------------- targets
+    print("\nTargets (core engine issue):")
+    checks = []
+    if base:
+        checks.append(("W1(a) binary >= 8x faster than micrograd", base / med["autograd/binary"], 8, ">="))
+        checks.append(("W1(b) dot >= 20x faster than micrograd", base / med["autograd/dot"], 20, ">="))
+    if growth is not None:
+        checks.append((f"W2 time({depths[-1]:,}) <= 12x time({depths[0]:,})", growth, 12, "<="))
+    checks.append(("W3 <= 120 bytes per Value", w3["autograd"]["bytes_per_value"], 120, "<="))
+    for name, got, target, how in checks:
+        ok = got >= target if how == ">=" else got <= target
+        print(f"  {'met   ' if ok else 'MISSED'} {name}: measured {got:.2f}")
+    results["targets"] = [(n, g, t, h) for n, g, t, h in checks]
+
+    ours.close()
+    if peer:
+        peer.close()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

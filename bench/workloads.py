@@ -1,0 +1,192 @@
+"""Benchmark workloads, run inside one worker process per engine (see bench_engine.py).
+
+The worker reads one JSON request per line on stdin and answers one JSON line on stdout,
+so the driver can interleave the engines call by call. Engines:
+
+* ``autograd``: this package; ``micrograd``: micrograd==0.1.0 from PyPI.
+
+Workloads:
+
+* ``w1``: micrograd's demo training step (MLP 2-16-16-1, 100 two-moons points, max-margin
+  loss + 1e-4 L2), forward + zero_grad + backward + SGD update, steps run back to back so
+  that freeing the previous step's graph (and the cyclic garbage collector) is paid inside
+  the timing. ``style="binary"`` builds every neuron from binary ``*`` and ``+`` exactly as
+  micrograd does; ``style="dot"`` uses ``autograd.dot`` for the weighted sums and
+  ``autograd.add_n`` for the loss sums.
+* ``w2``: the chain ``y = y*0.999 + x*0.001`` of a given depth: forward + backward.
+* ``w3``: bytes per Value of w2's graph, measured with tracemalloc.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import random
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+
+def two_moons(n: int, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Two interleaving half circles, labels +1 / -1 (deterministic, pure Python)."""
+    rng = random.Random(seed)
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for i in range(n):
+        t = math.pi * rng.random()
+        if i % 2 == 0:
+            xs.append([math.cos(t) + rng.gauss(0, noise), math.sin(t) + rng.gauss(0, noise)])
+            ys.append(1.0)
+        else:
+            xs.append([1 - math.cos(t) + rng.gauss(0, noise), 0.5 - math.sin(t) + rng.gauss(0, noise)])
+            ys.append(-1.0)
+    return xs, ys
+
+
+def initial_weights(sizes: list[int], seed: int = 1) -> list[tuple[list[list[float]], list[float]]]:
+    """Per layer: a weight row per neuron and a bias per neuron (biases 0, as micrograd)."""
+    rng = random.Random(seed)
+    return [
+        ([[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(nout)], [0.0] * nout)
+        for nin, nout in zip(sizes, sizes[1:])
+    ]
+
+
+class MLP:
+    """A micrograd-style MLP over any engine's Value class: relu hidden layers, linear output."""
+
+    def __init__(self, value_cls: Any, weights: list[tuple[list[list[float]], list[float]]],
+                 dot: Any = None) -> None:
+        self.layers = [([[value_cls(w) for w in row] for row in rows], [value_cls(b) for b in bs])
+                       for rows, bs in weights]
+        self.params = [p for rows, bs in self.layers for row, b in zip(rows, bs) for p in (*row, b)]
+        self.dot = dot
+
+    def __call__(self, x: list[Any]) -> Any:
+        last = len(self.layers) - 1
+        for i, (rows, bs) in enumerate(self.layers):
+            if self.dot is None:  # exactly micrograd's Neuron.__call__
+                acts = [sum((wi * xi for wi, xi in zip(row, x)), b) for row, b in zip(rows, bs)]
+            else:
+                acts = [self.dot(row, x) + b for row, b in zip(rows, bs)]
+            x = acts if i == last else [a.relu() for a in acts]
+        return x[0]
+
+
+class W1:
+    """micrograd's demo step; ``step()`` returns the loss before the update."""
+
+    def __init__(self, engine: str, style: str) -> None:
+        if engine == "micrograd":
+            from micrograd.engine import Value
+
+            dot = add_n = None
+        else:
+            import autograd
+            from autograd import Value
+
+            dot = autograd.dot if style == "dot" else None
+            add_n = autograd.add_n if style == "dot" else None
+        self.value_cls = Value
+        self.add_n = add_n
+        self.dot = dot
+        self.model = MLP(Value, initial_weights([2, 16, 16, 1]), dot)
+        self.xs, self.ys = two_moons(100)
+
+    def step(self) -> float:
+        value = self.value_cls
+        model = self.model
+        inputs = [list(map(value, x)) for x in self.xs]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(self.ys, scores)]
+        if self.dot is None:
+            data_loss = sum(losses) * (1.0 / len(losses))
+            reg_loss = 1e-4 * sum(p * p for p in model.params)
+        else:
+            data_loss = self.add_n(losses) * (1.0 / len(losses))
+            reg_loss = 1e-4 * self.dot(model.params, model.params)
+        total = data_loss + reg_loss
+        for p in model.params:
+            p.grad = 0.0
+        total.backward()
+        for p in model.params:
+            p.data -= 0.05 * p.grad
+        return float(total.data)
+
+
+def chain(value_cls: Any, depth: int) -> tuple[Any, Any]:
+    x = value_cls(0.5)
+    y = x
+    for _ in range(depth):
+        y = y * 0.999 + x * 0.001
+    return x, y
+
+
+def count_values(root: Any) -> int:
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        parents = v._prev if hasattr(v, "_prev") else v.parents
+        for p in parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return len(seen)
+
+
+def value_class(engine: str) -> Any:
+    if engine == "micrograd":
+        from micrograd.engine import Value
+    else:
+        from autograd import Value
+    return Value
+
+
+def main(engine: str) -> None:
+    sys.setrecursionlimit(1000)  # the default: deep graphs must not need more
+    w1: dict[str, W1] = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        kind = req["kind"]
+        out: dict[str, Any] = {}
+        try:
+            if kind == "w1":
+                style = req["style"]
+                if style not in w1:
+                    w1[style] = W1(engine, style)
+                job = w1[style]
+                times, losses = [], []
+                for _ in range(req["steps"]):  # back to back, like a training loop
+                    t0 = time.perf_counter()
+                    losses.append(job.step())
+                    times.append(time.perf_counter() - t0)
+                out = {"times": times, "losses": losses}
+            elif kind == "w2":
+                value = value_class(engine)
+                t0 = time.perf_counter()
+                x, y = chain(value, req["depth"])
+                y.backward()
+                elapsed = time.perf_counter() - t0
+                grad = x.grad
+                del x, y
+                out = {"time": elapsed, "grad": grad}
+            elif kind == "w3":
+                value = value_class(engine)
+                gc.collect()
+                tracemalloc.start()
+                x, y = chain(value, req["depth"])
+                used = tracemalloc.get_traced_memory()[0]
+                tracemalloc.stop()
+                n = count_values(y)
+                out = {"bytes_per_value": used / n, "values": n, "bytes": used}
+                del x, y
+        except RecursionError as exc:
+            out = {"error": f"RecursionError: {exc}"}
+        print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
