@@ -20,9 +20,11 @@ def topological_order(root: Value) -> list[Value]:
     """Every node reachable from ``root``, each one after all the nodes that consume it.
 
     Depth-first with an explicit stack, listing each node after its parents (post-order),
-    then reversed. A node is expanded once: it is pushed back with a ``None`` marker above
-    it and its parents above that; the marker pops right after the last parent is listed,
-    and the node under it is listed then.
+    then reversed. A node is expanded once. If all its parents are already listed (a leaf,
+    or inputs reached before), it is listed at once; otherwise it is pushed back with a
+    ``None`` marker above it and its unlisted parents above that, and the marker pops
+    right after the last of them is listed. (In a DAG an expanded parent is always
+    already listed: otherwise the graph would have a cycle.)
     """
     order: list[Value] = []
     expanded: set[Value] = set()
@@ -30,22 +32,36 @@ def topological_order(root: Value) -> list[Value]:
     push, pop, expand, visit = stack.append, stack.pop, expanded.add, order.append
     while stack:
         node = pop()
-        if node is None:  # all parents of the node below are done
+        if node is None:  # all parents of the node below are listed
             visit(pop())  # type: ignore[arg-type]
             continue
-        if node in expanded:  # pushed twice before it was reached; already handled
+        if node in expanded:  # pushed twice before it was reached; already listed
             continue
         expand(node)
         a = node._a
         if a is not None:
-            push(node)
-            push(None)
-            if a not in expanded:
+            if node._db is None:  # unary node
+                if a in expanded:
+                    visit(node)
+                else:
+                    push(node)
+                    push(None)
+                    push(a)
+                continue
+            b = node._b  # binary node
+            if a in expanded:
+                if b in expanded:
+                    visit(node)
+                    continue
+                push(node)
+                push(None)
+            else:
+                push(node)
+                push(None)
                 push(a)
-            if node._db is not None:  # binary node
-                b = node._b
-                if b not in expanded:
-                    push(b)
+                if b in expanded:
+                    continue
+            push(b)
         elif node._b is not None:  # three or more inputs
             push(node)
             push(None)

@@ -102,7 +102,7 @@ def _node(data: float, op: str, inputs: Sequence[Value], partials: Sequence[Any]
     elif n == 2:
         out._a, out._b = inputs
         out._da, out._db = partials
-    else:
+    else:  # tuple() returns a tuple argument itself, without copying
         out._a, out._b, out._da, out._db = None, tuple(inputs), None, tuple(partials)
     return out
 
@@ -323,8 +323,7 @@ def add_n(values: Iterable[Value | Number]) -> Value:
 
     The forward adds left to right, like ``sum``; every local derivative is 1.
     """
-    inputs = _values(values, "add_n")
-    datas = [v.data for v in inputs]
+    inputs, datas = _values_and_data(tuple(values), "add_n")
     out = sum(datas)
     if not is_grad_enabled():
         return _leaf(out)
@@ -337,12 +336,13 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value:
     Its inputs are ``xs`` then ``ys``; the local derivatives are ``ys`` for ``xs`` and
     ``xs`` for ``ys``. The forward multiplies and adds left to right, like ``sum``.
     """
-    xs, ys = list(xs), list(ys)
+    xs = tuple(xs)
+    inputs, datas = _values_and_data((*xs, *ys), "dot")
     n = len(xs)
-    if n != len(ys):
-        raise ValueError(f"dot: expected two sequences of the same length, got {n} and {len(ys)}")
-    inputs = _values(xs + ys, "dot")
-    datas = [v.data for v in inputs]
+    if 2 * n != len(inputs):
+        raise ValueError(
+            f"dot: expected two sequences of the same length, got {n} and {len(inputs) - n}"
+        )
     xd, yd = datas[:n], datas[n:]
     out = sum(map(operator.mul, xd, yd))
     if not is_grad_enabled():
@@ -350,12 +350,13 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value:
     return _node(out, "dot", inputs, yd + xd)
 
 
-def _values(args: Iterable[Any], op: str) -> list[Value]:
-    """``args`` as a non-empty list of Values (numbers become constant leaves)."""
-    inputs = list(args)
-    if not inputs:
+def _values_and_data(args: tuple[Any, ...], op: str) -> tuple[tuple[Value, ...], list[float]]:
+    """``args`` as a non-empty tuple of Values (numbers become constant leaves), and their data."""
+    datas = [v.data for v in args if v.__class__ is Value]  # one pass: type check and data
+    if len(datas) != len(args):
+        args = tuple([as_value(a) for a in args])  # TypeError for anything but numbers
+        datas = [v.data for v in args]
+    if not args:
         raise ValueError(f"{op}: expected at least one input, got none")
-    if set(map(type, inputs)) != {Value}:
-        inputs = [as_value(a) for a in inputs]
-    return inputs
+    return args, datas
 
