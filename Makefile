@@ -1,11 +1,11 @@
-# Two commands do all set-up on a fresh machine (Python 3.11, root):
+# Two commands do all set-up on a fresh machine (Python 3.11, Debian, root):
 #   make demo   build an expression, run backward, print values and gradients
-#   make test   virtual environment + package with test extras + ruff + mypy + pytest
+#   make test   virtual environment + package with test extras + Graphviz + ruff + mypy + pytest
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench graphviz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Graphviz's `dot` binary (for rendering graphs). Installed with apt-get when missing and
+# we are root on Debian; otherwise a warning says how to install it.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	      || echo "warning: apt-get could not install graphviz"; \
+	  else echo "warning: Graphviz's dot is missing: install the graphviz package"; fi; }
+
 demo: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python examples/demo.py
@@ -23,7 +32,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m ruff check autograd tests bench examples
 	$(BIN)/python -m mypy
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed graphviz lint
 	$(BIN)/python -m pytest
 
 bench: | $(BIN)/python

@@ -27,7 +27,8 @@ class Worker:
 
     def __init__(self, engine: str) -> None:
         self.engine = engine
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]))
+        path = os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+        env = dict(os.environ, PYTHONPATH=path)
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "workloads.py"), engine],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,

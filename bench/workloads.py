@@ -20,6 +20,7 @@ Workloads:
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import math
 import random
@@ -50,7 +51,7 @@ def initial_weights(sizes: list[int], seed: int = 1) -> list[tuple[list[list[flo
     rng = random.Random(seed)
     return [
         ([[rng.uniform(-1, 1) for _ in range(nin)] for _ in range(nout)], [0.0] * nout)
-        for nin, nout in zip(sizes, sizes[1:])
+        for nin, nout in itertools.pairwise(sizes)
     ]
 
 
