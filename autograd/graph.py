@@ -8,6 +8,7 @@ on it (value.py describes the node layout; ops.py computes the local derivatives
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -77,19 +78,19 @@ def topological_order(root: Value) -> list[Value]:
 def backward(root: Value, gradient: float) -> None:
     """Add d(root)/d(node) * gradient to ``node.grad`` for every node of root's graph.
 
-    During the pass ``.grad`` holds only this pass's gradient: the earlier amounts are set
-    aside while ordering the graph and added back as each node's gradient becomes final,
-    so gradients from earlier calls never enter the chain rule.
+    During the pass ``.grad`` holds only this pass's gradient: non-zero amounts from
+    earlier calls are set aside first and added back at the end, so they never enter the
+    chain rule (calling backward twice adds the same amounts twice).
     """
     order = topological_order(root)
     saved = [node.grad for node in order]
-    for node in order:
+    carried = list(compress(order, saved))  # the nodes whose .grad is not zero
+    for node in carried:
         node.grad = 0.0
     root.grad = gradient
     try:
-        for node, old in zip(order, saved):
+        for node in order:
             g = node.grad  # final: every consumer of node came earlier in the order
-            node.grad = g + old
             a = node._a
             if a is not None:
                 a.grad += g * node._da
@@ -105,3 +106,5 @@ def backward(root: Value, gradient: float) -> None:
         for node, old in zip(order, saved):
             node.grad = old
         raise
+    for node, old in zip(carried, filter(None, saved)):
+        node.grad += old

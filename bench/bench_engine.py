@@ -132,11 +132,12 @@ def main() -> int:
     if peer:
         w3["micrograd"] = peer.ask(kind="w3", depth=mem_depth)
     results["w3"] = w3
-    print(f"\nW3: memory of W2's graph at depth {mem_depth:,} (tracemalloc, all Values incl. constants)")
-    print("| engine | Values | bytes per Value |")
-    print("|---|---|---|")
+    print(f"\nW3: memory of W2's graph at depth {mem_depth:,} (tracemalloc; micrograd makes its "
+          "constants Values, this engine keeps them on the node)")
+    print("| engine | Values in the graph | bytes per Value | bytes per chain step |")
+    print("|---|---|---|---|")
     for engine, r in w3.items():
-        print(f"| {engine} | {r['values']:,} | {r['bytes_per_value']:.1f} |")
+        print(f"| {engine} | {r['values']:,} | {r['bytes_per_value']:.1f} | {r['bytes'] / mem_depth:.0f} |")
 
     # ---------------------------------------------------------------- targets
     print("\nTargets (core engine issue):")
