@@ -1,0 +1,166 @@
+"""Topological order and backward: shared sub-expressions, repeated calls, depth."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, topological_order
+from tests.support import assert_close, central_difference, evaluate, programs, small_floats, smooth_programs
+
+
+def reachable(root):
+    seen, todo = set(), [root]
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            todo.extend(n.parents)
+    return seen
+
+
+# random DAGs: node k uses 1 to 4 earlier nodes (any of them, repeats allowed)
+dags = st.lists(st.lists(st.integers(0, 10**6), min_size=1, max_size=4), min_size=1, max_size=40)
+
+
+def build_dag(spec, n_leaves=3):
+    nodes = [Value(float(i)) for i in range(n_leaves)]
+    for picks in spec:
+        ins = [nodes[p % len(nodes)] for p in picks]
+        if len(ins) == 1:
+            nodes.append(ins[0] * 1.5)
+        elif len(ins) == 2:
+            nodes.append(ins[0] * ins[1])
+        else:
+            nodes.append(autograd.add_n(ins))
+    return nodes
+
+
+@given(dags)
+def test_topological_order_lists_every_reachable_node_once_consumers_first(spec):
+    nodes = build_dag(spec)
+    root = nodes[-1]
+    order = topological_order(root)
+    assert order[0] is root
+    assert len(order) == len(set(order)) == len(reachable(root))
+    assert set(order) == reachable(root)
+    position = {n: i for i, n in enumerate(order)}
+    for n in order:
+        for p in n.parents:
+            assert position[n] < position[p]
+
+
+def test_a_plus_a_and_a_times_a():
+    a = Value(3.0)
+    (a + a).backward()
+    assert a.grad == 2.0
+    a = Value(3.0)
+    (a * a).backward()
+    assert a.grad == 6.0
+
+
+def test_diamond():
+    a = Value(2.0)
+    b = a * 3  # 6
+    c = a + 1  # 3
+    d = b * c  # 18
+    d.backward()
+    # dd/da = 3 * c + b * 1 = 9 + 6
+    assert (d.grad, c.grad, b.grad, a.grad) == (1.0, 6.0, 3.0, 15.0)
+
+
+def test_backward_twice_adds_the_same_amounts_again_on_every_node():
+    x, w = Value(0.5), Value(-2.0)
+    h = (x * w).tanh()
+    y = h * h + h.exp()  # h used three times
+    y.backward()
+    first = {n: n.grad for n in topological_order(y)}
+    y.backward()
+    for n, g in first.items():
+        assert n.grad == pytest.approx(2 * g, rel=1e-15)
+
+
+def test_stored_gradients_never_enter_the_chain_rule():
+    x = Value(2.0)
+    h = x * 3
+    y = h * h
+    h.grad = 100.0  # left over from somewhere else
+    y.backward()
+    assert x.grad == 2 * 3 * h.data * 1  # dy/dx = 2h * 3 = 36, whatever h.grad held
+    assert x.grad == 36.0
+    assert h.grad == 100.0 + 12.0
+
+
+def test_backward_gradient_argument_scales_and_is_checked():
+    x = Value(2.0)
+    y = x * x
+    y.backward(gradient=0.5)
+    assert (y.grad, x.grad) == (0.5, 2.0)
+    y.backward(3)
+    assert x.grad == 2.0 + 12.0
+    with pytest.raises(TypeError, match=r"backward: gradient: expected a real number.*got str"):
+        y.backward("1")
+    assert x.grad == 14.0
+
+
+def test_backward_on_a_leaf():
+    x = Value(1.5)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_zero_grad_resets_the_whole_graph():
+    x, w = Value(1.0), Value(2.0)
+    y = (x * w + x).relu()
+    y.backward()
+    assert any(n.grad for n in topological_order(y))
+    y.zero_grad()
+    assert all(n.grad == 0.0 for n in topological_order(y))
+
+
+@given(programs, st.lists(small_floats, min_size=3, max_size=3))
+def test_backward_agrees_with_grad_on_random_expressions(program, xs):
+    vs = [Value(x) for x in xs]
+    out = evaluate(program, vs)
+    expected = autograd.grad(out, vs)
+    assert all(v.grad == 0.0 for v in vs)
+    out.backward()
+    for v, e in zip(vs, expected):
+        assert v.grad == pytest.approx(e, rel=1e-12, abs=1e-12)
+
+
+@given(smooth_programs, st.lists(small_floats, min_size=3, max_size=3))
+def test_backward_agrees_with_finite_differences_on_random_expressions(program, xs):
+    vs = [Value(x) for x in xs]
+    out = evaluate(program, vs)
+    out.backward()
+    scale = max(1.0, abs(out.data))
+    for i, v in enumerate(vs):
+        numeric = central_difference(lambda p: evaluate(program, p), xs, i)
+        assert_close(v.grad, numeric, rel=1e-4, abs_=1e-5 * scale)
+
+
+@pytest.mark.slow
+def test_a_million_deep_chain_at_the_default_recursion_limit():
+    limit = sys.getrecursionlimit()
+    n = 1_000_000
+    c = 1 - 1e-7
+    x, y0 = Value(0.5, label="x"), Value(0.0, label="y0")
+    y = y0
+    for _ in range(n):
+        y = y * c + x * 0.001
+    assert len(y.parents) == 2
+    y.backward()
+    # y = y0 c^n + 0.001 x (1 + c + ... + c^(n-1))
+    assert y0.grad == pytest.approx(c**n, rel=1e-9)
+    assert x.grad == pytest.approx(0.001 * (1 - c**n) / (1 - c), rel=1e-6)
+    assert y.data == pytest.approx(0.5 * 0.001 * (1 - c**n) / (1 - c), rel=1e-6)
+    y.zero_grad()
+    assert (x.grad, y0.grad) == (0.0, 0.0)
+    assert autograd.grad(y, [y0])[0] == pytest.approx(math.exp(n * math.log(c)), rel=1e-9)
+    assert sys.getrecursionlimit() == limit

@@ -1,0 +1,314 @@
+"""The rules table: every primitive against finite differences, the inlined fast paths
+against the table, registering ops, numerical edge cases and errors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, grad, no_grad, ops
+from tests.support import assert_close, central_difference
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+moderate = st.floats(-20.0, 20.0, allow_nan=False, allow_infinity=False)
+positive = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)
+nonzero = st.one_of(st.floats(-1e3, -1e-3), st.floats(1e-3, 1e3))
+
+
+def check_rule_against_fd(f_value, f_float, xs, *, rel=1e-5):
+    """backward's gradient of f at xs agrees with a central difference for every input."""
+    vs = [Value(x) for x in xs]
+    out = f_value(*vs)
+    assert out.data == pytest.approx(f_float(*xs), rel=1e-12, abs=1e-300)
+    out.backward()
+    for i, v in enumerate(vs):
+        numeric = central_difference(lambda p: f_float(*p), xs, i)
+        scale = max(1.0, abs(out.data))
+        assert_close(v.grad, numeric, rel=rel, abs_=1e-6 * scale)
+
+
+def _sigmoid(x):
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+@given(st.floats(-30, 30))
+def test_exp(x):
+    check_rule_against_fd(lambda v: v.exp(), math.exp, [x])
+
+
+@given(positive)
+def test_log(x):
+    check_rule_against_fd(lambda v: v.log(), math.log, [x])
+
+
+@given(nonzero)
+def test_reciprocal(x):
+    check_rule_against_fd(lambda v: v.reciprocal(), lambda t: 1 / t, [x])
+
+
+@given(moderate)
+def test_tanh(x):
+    check_rule_against_fd(lambda v: v.tanh(), math.tanh, [x])
+
+
+@given(moderate)
+def test_sigmoid(x):
+    check_rule_against_fd(lambda v: v.sigmoid(), _sigmoid, [x])
+
+
+@given(finite)
+def test_relu_away_from_zero(x):
+    assume(abs(x) > 1e-3)
+    check_rule_against_fd(lambda v: v.relu(), lambda t: max(t, 0.0), [x])
+
+
+def test_relu_at_zero_passes_no_gradient():
+    for x in (0.0, -0.0, -1.0):
+        v = Value(x)
+        v.relu().backward()
+        assert v.grad == 0.0
+    v = Value(1e-300)
+    v.relu().backward()
+    assert v.grad == 1.0
+
+
+@given(finite, finite)
+def test_add_and_mul(a, b):
+    check_rule_against_fd(lambda x, y: x + y, lambda x, y: x + y, [a, b])
+    check_rule_against_fd(lambda x, y: x * y, lambda x, y: x * y, [a, b])
+
+
+@given(moderate, nonzero)
+def test_sub_div_neg(a, b):
+    check_rule_against_fd(lambda x, y: x - y, lambda x, y: x - y, [a, b])
+    check_rule_against_fd(lambda x, y: x / y, lambda x, y: x / y, [a, b])
+    check_rule_against_fd(lambda x, y: -x * y, lambda x, y: -x * y, [a, b])
+
+
+@given(positive, st.sampled_from([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 7.0]))
+def test_pow_with_a_constant_exponent(x, c):
+    check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
+
+
+@given(st.floats(-10, 10), st.sampled_from([2, 3, 4]))
+def test_pow_integer_exponent_negative_base(x, c):
+    assume(abs(x) > 1e-3)
+    check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
+
+
+@given(st.floats(0.1, 10.0), st.floats(-3.0, 3.0))
+def test_pow_with_a_value_exponent(x, y):
+    check_rule_against_fd(lambda a, b: a**b, lambda a, b: a**b, [x, y], rel=1e-4)
+
+
+@given(st.lists(moderate, min_size=1, max_size=8))
+def test_add_n(xs):
+    check_rule_against_fd(lambda *vs: autograd.add_n(vs), lambda *ts: sum(ts), xs)
+
+
+@given(st.integers(1, 6).flatmap(lambda n: st.lists(moderate, min_size=2 * n, max_size=2 * n)))
+def test_dot(xs):
+    n = len(xs) // 2
+    check_rule_against_fd(
+        lambda *vs: autograd.dot(vs[:n], vs[n:]),
+        lambda *ts: sum(a * b for a, b in zip(ts[:n], ts[n:])),
+        xs,
+    )
+
+
+def test_dot_and_add_n_accept_numbers_and_give_the_binary_graphs_gradients():
+    w = [Value(0.5), Value(-1.0), Value(2.0)]
+    x = [1.0, 2.0, Value(3.0)]
+    d = autograd.dot(w, x) + 1
+    d.backward()
+    assert d.data == 0.5 - 2.0 + 6.0 + 1
+    assert [v.grad for v in w] == [1.0, 2.0, 3.0]
+    assert x[2].grad == 2.0
+    s = autograd.add_n([w[0], 2.0, w[0]])
+    assert s.parents[0] is w[0] and s.parents[2] is w[0] and s.data == 3.0
+
+
+def test_dot_and_add_n_errors():
+    with pytest.raises(ValueError, match="dot: expected two sequences of the same length, got 2 and 1"):
+        autograd.dot([Value(1.0), Value(2.0)], [Value(1.0)])
+    with pytest.raises(ValueError, match="add_n: expected at least one input"):
+        autograd.add_n([])
+    with pytest.raises(TypeError, match="expected a real number"):
+        autograd.add_n([Value(1.0), "2"])
+
+
+# ----------------------------------------------------------------------------- fast paths
+@given(finite, finite)
+def test_inlined_add_mul_relu_match_the_rules_table(a, b):
+    x, y = Value(a), Value(b)
+    for node, op in ((x + y, "add"), (x * y, "mul"), (x.relu(), "relu"), (x * b, "mul"), (x + b, "add")):
+        prim = ops.get(op)
+        assert node.op == op
+        args = [p.data for p in node.parents] + list(node.op_args)
+        assert node.data == prim.forward(*args)
+        expected = prim.derivative(node.data, *args)[: len(node.parents)]
+        assert node.local_grads == tuple(expected)
+
+
+# ----------------------------------------------------------------------------- functions
+@pytest.mark.parametrize(
+    ("name", "x", "expected"),
+    [
+        ("exp", 0.0, 1.0),
+        ("log", 1.0, 0.0),
+        ("relu", -2.0, 0.0),
+        ("tanh", 0.0, 0.0),
+        ("sigmoid", 0.0, 0.5),
+        ("reciprocal", 4.0, 0.25),
+    ],
+)
+def test_functions_accept_numbers_and_values(name, x, expected):
+    f = getattr(autograd, name)
+    r = f(x)
+    assert type(r) is float and r == expected
+    v = Value(x)
+    out = f(v)
+    assert isinstance(out, Value) and out.data == expected and out.op == name
+    assert out.parents == (v,)
+    assert getattr(v, name)().data == expected
+    with pytest.raises(TypeError, match=f"{name}: expected a real number"):
+        f("1")
+
+
+# ----------------------------------------------------------------------------- numerics
+def test_sigmoid_and_tanh_are_stable_at_extremes():
+    assert autograd.sigmoid(-1000.0) == 0.0
+    assert autograd.sigmoid(1000.0) == 1.0
+    assert autograd.tanh(1000.0) == 1.0
+    assert autograd.tanh(-1000.0) == -1.0
+    for x in (-1000.0, 1000.0, -1e308, 1e308):
+        for f in (Value.sigmoid, Value.tanh):
+            v = Value(x)
+            f(v).backward()
+            assert v.grad == 0.0
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_sigmoid_and_tanh_are_finite_with_finite_gradients_everywhere(x):
+    for f, lo, hi in ((Value.sigmoid, 0.0, 1.0), (Value.tanh, -1.0, 1.0)):
+        v = Value(x)
+        y = f(v)
+        assert lo <= y.data <= hi
+        y.backward()
+        assert math.isfinite(v.grad) and v.grad >= 0.0
+    # grad of grad too
+    v = Value(x)
+    (d,) = grad(v.sigmoid(), [v], create_graph=True)
+    assert math.isfinite(grad(d, [v])[0])
+
+
+def test_domain_errors_name_the_op_and_operand_and_record_nothing():
+    x = Value(0.0, label="x")
+    y = x * 2
+    before = autograd.topological_order(y)
+    cases = [
+        (ZeroDivisionError, r"reciprocal: division by zero \(operand 0.0\)", lambda: y.reciprocal()),
+        (ZeroDivisionError, r"reciprocal: division by zero", lambda: Value(1.0) / y),
+        (ZeroDivisionError, r"reciprocal: division by zero", lambda: y / 0),
+        (ZeroDivisionError, r"reciprocal: division by zero", lambda: autograd.reciprocal(0)),
+        (ValueError, r"log: expected an operand > 0, got 0.0", lambda: y.log()),
+        (ValueError, r"log: expected an operand > 0, got -1.0", lambda: (y - 1).log()),
+        (ValueError, r"log: expected an operand > 0, got -1", lambda: autograd.log(-1)),
+        (OverflowError, r"exp: the result overflows a float for operand 1000.0", lambda: (y + 1000).exp()),
+        (OverflowError, r"exp: the result overflows a float for operand 1000", lambda: autograd.exp(1000)),
+    ]
+    for exc, pattern, call in cases:
+        with pytest.raises(exc, match=pattern):
+            call()
+    # nothing changed: same graph, same data, no gradients
+    assert autograd.topological_order(y) == before
+    assert (x.data, x.grad, y.data, y.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+# ----------------------------------------------------------------------------- registering
+def test_register_a_unary_op_works_everywhere(rules_table):
+    sin = autograd.register_op("my_sin", math.sin, lambda out, x: (my_cos(x),), doc="sine")
+    my_cos = autograd.register_op("my_cos", math.cos, lambda out, x: (-sin(x),))
+    assert sin.__name__ == "my_sin" and sin.__doc__ == "sine"
+    assert sin(0.5) == math.sin(0.5)  # a float for a number
+    t = Value(0.5)
+    s = sin(t * 2)
+    assert s.op == "my_sin"
+    s.backward()
+    assert t.grad == pytest.approx(2 * math.cos(1.0))
+    (d1,) = grad(sin(t), [t], create_graph=True)
+    (d2,) = grad(d1, [t], create_graph=True)
+    (d3,) = grad(d2, [t])
+    assert (d1.data, d2.data, d3) == pytest.approx((math.cos(0.5), -math.sin(0.5), -math.cos(0.5)))
+    with no_grad():
+        assert sin(t).is_leaf()
+    check_rule_against_fd(lambda v: sin(v) * v, lambda x: math.sin(x) * x, [0.3])
+
+
+def test_register_a_binary_op(rules_table):
+    hyp = autograd.register_op(
+        "hyp",
+        math.hypot,
+        lambda out, x, y: (x / out, y / out),
+        arity=2,
+    )
+    a, b = Value(3.0), Value(4.0)
+    h = hyp(a, b)
+    assert h.data == 5.0 and h.parents == (a, b)
+    h.backward()
+    assert (a.grad, b.grad) == pytest.approx((0.6, 0.8))
+    assert hyp(3, Value(4.0)).data == 5.0
+    with pytest.raises(TypeError, match="hyp: expected 2 inputs, got 1"):
+        hyp(a)
+    (da, _) = grad(h, [a, b], create_graph=True)
+    # d/da (a / h) = (h^2 - a^2) / h^3 = 16 / 125
+    assert grad(da, [a])[0] == pytest.approx(16 / 125)
+
+
+def test_register_validates_its_arguments(rules_table):
+    with pytest.raises(ValueError, match="name must be an identifier"):
+        autograd.register_op("not a name", math.sin, lambda out, x: (1.0,))
+    with pytest.raises(TypeError, match="must be callable"):
+        autograd.register_op("f", 3, lambda out, x: (1.0,))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="arity must be an int >= 1"):
+        autograd.register_op("f", math.sin, lambda out, x: (1.0,), arity=0)
+    with pytest.raises(ValueError, match="'exp' is a built-in primitive"):
+        autograd.register_op("exp", math.exp, lambda out, x: (out,), replace=True)
+    autograd.register_op("f", math.sin, lambda out, x: (1.0,))
+    with pytest.raises(ValueError, match="'f' is already registered"):
+        autograd.register_op("f", math.sin, lambda out, x: (1.0,))
+    g = autograd.register_op("f", math.sin, lambda out, x: (2.0,), replace=True)
+    x = Value(0.0)
+    g(x).backward()
+    assert x.grad == 2.0
+    assert set(ops.primitives()) >= {"add", "mul", "exp", "log", "reciprocal", "relu", "tanh",
+                                     "sigmoid", "pow", "vpow", "add_n", "dot", "f"}
+
+
+def test_a_rule_with_the_wrong_number_of_derivatives_is_refused(rules_table):
+    bad = autograd.register_op("bad", math.sin, lambda out, x: (1.0, 2.0))
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="bad: the derivative rule returned 2 local derivatives, expected 1"):
+        bad(x)
+    worse = autograd.register_op("worse", math.sin, lambda out, x: ("one",))
+    with pytest.raises(TypeError, match="worse: the derivative rule must return numbers"):
+        worse(x)
+
+
+def test_a_missing_rule_raises_not_implemented_naming_the_op():
+    with pytest.raises(NotImplementedError, match="no derivative rule is registered for op 'sinh'"):
+        ops.get("sinh")
+
+
+def test_create_graph_on_a_node_whose_rule_was_removed(rules_table):
+    f = autograd.register_op("temp_op", math.sin, lambda out, x: (autograd.exp(x),))
+    x = Value(0.0)
+    y = f(x)
+    del rules_table["temp_op"]
+    with pytest.raises(NotImplementedError, match="'temp_op'"):
+        grad(y, [x], create_graph=True)
+    assert grad(y, [x]) == (1.0,)  # first order uses the stored numbers

@@ -1,0 +1,232 @@
+"""The Value node: construction, attributes, operators and their errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd import Value
+
+
+# ----------------------------------------------------------------------------- construction
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (3, 3.0),
+        (-2.5, -2.5),
+        (True, 1.0),
+        (False, 0.0),
+        (np.float64(1.5), 1.5),
+        (np.float32(0.25), 0.25),
+        (np.int64(7), 7.0),
+    ],
+)
+def test_value_accepts_real_numbers_and_stores_a_float(given, expected):
+    v = Value(given)
+    assert v.data == expected
+    assert type(v.data) is float
+    assert v.grad == 0.0 and type(v.grad) is float
+    assert v.label == "" and v.op == "" and v.parents == ()
+    assert v.is_leaf()
+
+
+@pytest.mark.parametrize(
+    ("given", "type_name"),
+    [("3", "str"), (None, "NoneType"), (1j, "complex"), ([1.0], "list"), (np.complex128(1), "complex128")],
+)
+def test_value_rejects_non_real_numbers_naming_what_was_given(given, type_name):
+    with pytest.raises(TypeError, match=f"expected a real number.*got {type_name}"):
+        Value(given)
+
+
+def test_value_from_a_value_points_to_detach():
+    v = Value(2.0)
+    with pytest.raises(TypeError, match=r"got a Value.*detach\(\)"):
+        Value(v)
+
+
+def test_value_from_a_huge_int_raises_overflow():
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(10**400)
+
+
+def test_label_must_be_a_string():
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    v = Value(1.0, label="v")
+    with pytest.raises(TypeError, match="label must be a str"):
+        v.label = None  # type: ignore[assignment]
+    assert v.label == "v"
+
+
+def test_label_on_an_operation_node_keeps_its_op():
+    a = Value(2.0, label="a")
+    b = a * 3
+    assert (b.label, b.op) == ("", "mul")
+    b.label = "b"
+    assert (b.label, b.op) == ("b", "mul")
+    b.label = ""
+    assert (b.label, b.op) == ("", "mul")
+    a.label = "renamed"
+    assert (a.label, a.op) == ("renamed", "")
+
+
+def test_float_repr_and_identity_hash():
+    v = Value(2.5, label="w")
+    assert float(v) == 2.5
+    assert repr(v) == "Value(data=2.5, grad=0.0, label='w')"
+    u = v * 2
+    assert repr(u) == "Value(data=5.0, grad=0.0, op='mul')"
+    twins = {Value(1.0), Value(1.0)}
+    assert len(twins) == 2  # hashed by identity, not by data
+    assert v != Value(2.5)
+
+
+def test_detach_gives_a_new_leaf_with_the_same_data():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    d = y.detach()
+    assert d is not y
+    assert (d.data, d.label, d.op, d.parents, d.grad) == (9.0, "y", "", (), 0.0)
+
+
+# ----------------------------------------------------------------------------- operators
+def both_sides():
+    """(expression on Values, the same on floats) for each operator and operand order."""
+    return [
+        (lambda a, b: a + b, "a + b"),
+        (lambda a, b: a - b, "a - b"),
+        (lambda a, b: a * b, "a * b"),
+        (lambda a, b: a / b, "a / b"),
+        (lambda a, b: a**b, "a ** b"),
+    ]
+
+
+@pytest.mark.parametrize(("f", "text"), both_sides())
+@pytest.mark.parametrize(("a", "b"), [(2.0, 3.0), (0.5, -1.5), (3.0, 2)])
+def test_operators_with_values_and_numbers_on_either_side(f, text, a, b):
+    expected = f(float(a), float(b))
+    assert f(Value(a), Value(b)).data == pytest.approx(expected, rel=1e-15), text
+    assert f(Value(a), b).data == pytest.approx(expected, rel=1e-15), text
+    assert f(a, Value(b)).data == pytest.approx(expected, rel=1e-15), text
+
+
+def test_unary_minus():
+    x = Value(2.0)
+    y = -x
+    assert y.data == -2.0
+    y.backward()
+    assert x.grad == -1.0
+
+
+def test_parents_are_in_argument_order_and_keep_repeats():
+    a, b = Value(1.0), Value(2.0)
+    assert (a + b).parents == (a, b)
+    assert (b * a).parents == (b, a)
+    assert (a + a).parents == (a, a)
+    assert (a ** b).parents == (a, b)
+
+
+def test_plain_numbers_stay_constants_on_the_node():
+    x = Value(3.0)
+    y = x * 2
+    assert (y.op, y.parents, y.op_args, y.local_grads) == ("mul", (x,), (2.0,), (2.0,))
+    z = 2 + x
+    assert (z.op, z.parents, z.op_args) == ("add", (x,), (2.0,))
+    p = x**3
+    assert (p.op, p.parents, p.op_args) == ("pow", (x,), (3.0,))
+    assert p.local_grads == (27.0,)
+
+
+def test_division_is_multiplication_by_a_reciprocal():
+    a, b = Value(3.0), Value(4.0)
+    q = a / b
+    assert q.op == "mul"
+    assert q.parents[0] is a and q.parents[1].op == "reciprocal" and q.parents[1].parents == (b,)
+    q.backward()
+    assert a.grad == pytest.approx(0.25)
+    assert b.grad == pytest.approx(-3.0 / 16.0)
+    r = 1 / b
+    assert r.op == "mul" and r.parents[0].op == "reciprocal"
+
+
+def test_subtraction_and_negation_compose_from_add_and_mul():
+    a, b = Value(3.0), Value(4.0)
+    d = a - b
+    assert d.op == "add" and d.parents[0] is a and d.parents[1].op == "mul"
+    assert d.parents[1].op_args == (-1.0,)
+    d.backward()
+    assert (a.grad, b.grad) == (1.0, -1.0)
+
+
+@pytest.mark.parametrize("other", ["a", None, [1.0], (2,), {1: 2}, 1j])
+def test_operators_with_other_operands_raise_type_error(other):
+    v = Value(1.0)
+    for op in (
+        lambda: v + other,
+        lambda: other + v,
+        lambda: v - other,
+        lambda: other - v,
+        lambda: v * other,
+        lambda: other * v,
+        lambda: v / other,
+        lambda: other / v,
+        lambda: v**other,
+        lambda: other**v,
+    ):
+        with pytest.raises(TypeError):
+            op()
+    assert (v.data, v.grad) == (1.0, 0.0)
+
+
+def test_numpy_scalars_work_as_operands():
+    x = Value(2.0)
+    y = x * np.float64(3.0) + np.int32(1)
+    assert y.data == 7.0 and type(y.data) is float
+
+
+def test_value_exponent_and_number_base():
+    x, y = Value(2.0), Value(3.0)
+    p = x**y
+    assert p.op == "vpow" and p.data == 8.0
+    p.backward()
+    assert x.grad == pytest.approx(12.0)
+    assert y.grad == pytest.approx(8.0 * math.log(2.0))
+    q = 2**y
+    assert q.op == "vpow" and q.data == 8.0 and q.parents[1] is y
+    assert q.parents[0].data == 2.0 and q.parents[0].is_leaf()
+
+
+@pytest.mark.parametrize("base", [0.0, -2.0])
+def test_value_exponent_needs_a_positive_base(base):
+    y = Value(2.0)
+    with pytest.raises(ValueError, match=r"pow: a Value exponent needs a base > 0"):
+        Value(base) ** y
+    with pytest.raises(ValueError, match=r"pow: a Value exponent needs a base > 0"):
+        base**y
+
+
+def test_constant_exponent_errors():
+    with pytest.raises(ValueError, match=r"pow: a negative base -8.0 needs an integer exponent, got 0.5"):
+        Value(-8.0) ** 0.5
+    with pytest.raises(ZeroDivisionError, match=r"pow: 0.0 cannot be raised to the negative power -1.0"):
+        Value(0.0) ** -1
+    with pytest.raises(OverflowError, match="pow"):
+        Value(10.0) ** 400
+    assert (Value(-2.0) ** 3).data == -8.0
+
+
+def test_nan_and_inf_follow_float_arithmetic():
+    inf, nan = Value(math.inf), Value(math.nan)
+    assert (inf + 1).data == math.inf
+    assert math.isnan((inf * 0).data)
+    assert math.isnan((nan + 1).data)
+    assert math.isnan(nan.relu().data)
+    assert (Value(-math.inf).relu()).data == 0.0
+    assert math.isnan((inf - inf).data)
+    y = nan * 2
+    y.backward()
+    assert nan.grad == 2.0
