@@ -163,9 +163,10 @@ class Value:
     # written out here instead of going through ops.apply, and tests check them against
     # the rules in ops.py. A plain-number operand stays a constant on the node.
     def __add__(self, other: Value | Number) -> Value:
-        if other.__class__ is Value or isinstance(other, Value):
+        cls = other.__class__
+        if cls is Value or (cls is not float and isinstance(other, Value)):
             out: Value = _new(Value)
-            out.data = self.data + other.data
+            out.data = self.data + other.data  # type: ignore[union-attr]
             out.grad = 0.0
             if _recording():
                 out._tag = "add"
@@ -174,9 +175,12 @@ class Value:
                 out._da = out._db = 1.0
                 return out
         else:
-            c = _constant(other)
-            if c is NotImplemented:
-                return NotImplemented
+            if cls is float:
+                c: float = other  # type: ignore[assignment]
+            else:
+                c = _constant(other)
+                if c is NotImplemented:
+                    return NotImplemented
             out = _new(Value)
             out.data = self.data + c
             out.grad = 0.0
@@ -194,10 +198,11 @@ class Value:
     __radd__ = __add__
 
     def __mul__(self, other: Value | Number) -> Value:
-        if other.__class__ is Value or isinstance(other, Value):
+        cls = other.__class__
+        if cls is Value or (cls is not float and isinstance(other, Value)):
             out: Value = _new(Value)
             a = self.data
-            b = other.data
+            b = other.data  # type: ignore[union-attr]
             out.data = a * b
             out.grad = 0.0
             if _recording():
@@ -208,9 +213,12 @@ class Value:
                 out._db = a
                 return out
         else:
-            c = _constant(other)
-            if c is NotImplemented:
-                return NotImplemented
+            if cls is float:
+                c: float = other  # type: ignore[assignment]
+            else:
+                c = _constant(other)
+                if c is NotImplemented:
+                    return NotImplemented
             out = _new(Value)
             out.data = self.data * c
             out.grad = 0.0
@@ -324,7 +332,12 @@ def _constant(x: object) -> Any:
     cls = x.__class__
     if cls is float:
         return x
-    if cls is int or (isinstance(x, numbers.Real) and not isinstance(x, Value)):
+    if cls is int:
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            return check_number(x, "Value")  # raises, naming the operand
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
         return check_number(x, "Value")
     return NotImplemented
 

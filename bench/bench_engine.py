@@ -66,7 +66,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds for W1 (default 7)")
     ap.add_argument("--steps", type=int, default=3, help="back-to-back W1 steps per round (default 3)")
     ap.add_argument("--depths", default="100000,1000000", help="W2 depths, comma-separated")
-    ap.add_argument("--w2-repeats", type=int, default=3, help="W2 runs per depth (default 3)")
+    ap.add_argument("--w2-repeats", type=int, default=5, help="W2 runs per depth (default 5)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     args = ap.parse_args()
 
@@ -105,26 +105,40 @@ def main() -> int:
     # ---------------------------------------------------------------- W2
     depths = [int(d) for d in args.depths.split(",")]
     w2: dict[str, list[float]] = {}
-    peer_w2: dict[int, str] = {}
+    w2_gc: dict[str, list[float]] = {}
+    w2_paused: dict[str, list[float]] = {}
     for rep in range(args.w2_repeats):
-        for d in depths:
+        for d in depths if rep % 2 == 0 else depths[::-1]:
             reply = ours.ask(kind="w2", depth=d)
             w2.setdefault(str(d), []).append(reply["time"])
-            if peer and rep == 0:
-                answer = peer.ask(kind="w2", depth=d)
-                peer_w2[d] = answer.get("error", f"{answer.get('time', 0) * 1e3:.0f} ms")
+            w2_gc.setdefault(str(d), []).append(reply["gc_time"])
+            reply = ours.ask(kind="w2", depth=d, gc_paused=True)
+            w2_paused.setdefault(str(d), []).append(reply["time"])
+    peer_w2: dict[int, str] = {}
+    for d in depths if peer else []:  # once: it fails, and then holds its memory no longer
+        answer = peer.ask(kind="w2", depth=d)  # type: ignore[union-attr]
+        peer_w2[d] = answer.get("error", f"{answer.get('time', 0):.3f} s")
     w2_med = {d: statistics.median(v) for d, v in w2.items()}
+    gc_med = {d: statistics.median(v) for d, v in w2_gc.items()}
+    paused_med = {d: statistics.median(v) for d, v in w2_paused.items()}
     results["w2_median_s"] = w2_med
-    print("\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit")
-    print("| depth | this engine (median s) | micrograd |")
-    print("|---|---|---|")
+    results["w2_gc_median_s"] = gc_med
+    results["w2_gc_paused_median_s"] = paused_med
+    print(f"\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit, "
+          f"{args.w2_repeats} runs per depth")
+    print("| depth | this engine (median s) | of which cyclic GC (s) | with the GC paused (s) | micrograd |")
+    print("|---|---|---|---|---|")
     for d in depths:
-        print(f"| {d:,} | {w2_med[str(d)]:.3f} | {peer_w2.get(d, 'not run')[:60]} |")
+        k = str(d)
+        print(f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | "
+              f"{peer_w2.get(d, 'not run')[:60]} |")
     growth = None
     if len(depths) >= 2:
-        growth = w2_med[str(depths[-1])] / w2_med[str(depths[0])]
+        lo, hi = str(depths[0]), str(depths[-1])
+        growth = w2_med[hi] / w2_med[lo]
         print(f"time at {depths[-1]:,} / time at {depths[0]:,}: {growth:.2f}x "
-              f"(depth ratio {depths[-1] // depths[0]}x)")
+              f"(depth ratio {depths[-1] // depths[0]}x); with the GC paused: "
+              f"{paused_med[hi] / paused_med[lo]:.2f}x")
 
     # ---------------------------------------------------------------- W3
     mem_depth = depths[0]

@@ -15,6 +15,7 @@ _spec.loader.exec_module(workloads)
 
 
 def test_w1_binary_and_dot_styles_train_identically():
+    """W1 built from binary ops and from dot/add_n gives the same losses, weights and gradients."""
     binary = workloads.W1("autograd", "binary")
     dot = workloads.W1("autograd", "dot")
     for _ in range(3):
@@ -25,6 +26,7 @@ def test_w1_binary_and_dot_styles_train_identically():
 
 
 def test_w1_matches_micrograd():
+    """W1 on this engine follows micrograd step for step from the same weights."""
     pytest.importorskip("micrograd")
     ours = workloads.W1("autograd", "binary")
     theirs = workloads.W1("micrograd", "binary")
@@ -35,6 +37,7 @@ def test_w1_matches_micrograd():
 
 
 def test_w2_chain_gradient():
+    """W2's chain keeps y a weighted average of x, so dy/dx is 1, with three nodes per step."""
     from autograd import Value
 
     x, y = workloads.chain(Value, 1000)

@@ -17,6 +17,7 @@ from tests.support import assert_close, central_difference, evaluate, small_floa
 
 # ----------------------------------------------------------------------------- first order
 def test_grad_returns_floats_and_leaves_every_grad_alone():
+    """grad() returns floats and writes no .grad anywhere."""
     x, w = Value(2.0), Value(-1.0)
     y = (x * w).exp() + x
     w.grad = 7.0  # whatever was there stays
@@ -29,6 +30,7 @@ def test_grad_returns_floats_and_leaves_every_grad_alone():
 
 
 def test_grad_of_unrelated_inputs_is_zero_and_of_the_output_itself_is_one():
+    """An input the output does not depend on gets 0.0; the output itself gets 1.0."""
     x, u = Value(2.0), Value(5.0)
     y = x * x
     assert grad(y, [x, u, y]) == (4.0, 0.0, 1.0)
@@ -38,6 +40,7 @@ def test_grad_of_unrelated_inputs_is_zero_and_of_the_output_itself_is_one():
 
 
 def test_grad_argument_errors():
+    """Wrong arguments to grad() raise TypeError naming what was received."""
     x = Value(1.0)
     with pytest.raises(TypeError, match="grad: output must be a Value, got float"):
         grad(1.0, [x])  # type: ignore[arg-type]
@@ -88,17 +91,20 @@ SECOND_DERIVATIVES = [
     ("name", "f", "d1", "d2", "x"), SECOND_DERIVATIVES, ids=[c[0] for c in SECOND_DERIVATIVES]
 )
 def test_second_derivative_of_every_rule(name, f, d1, d2, x):
+    """create_graph=True gives every rule's second derivative in closed form."""
     first, sec = second(f, x)
     assert first == pytest.approx(d1(x), rel=1e-12)
     assert sec == pytest.approx(d2(x), rel=1e-9, abs=1e-12)
 
 
 def test_the_issue_example_x_cubed():
+    """grad(grad(x**3)) is 6x."""
     x = Value(1.7)
     assert grad(grad(x**3, [x], create_graph=True)[0], [x])[0] == pytest.approx(6 * x.data, rel=1e-15)
 
 
 def test_mixed_second_derivatives():
+    """Mixed partials of x**y and a*b agree with their closed forms, both ways round."""
     x, y = Value(1.5), Value(0.5)
     out = x**y
     dx, dy = grad(out, [x, y], create_graph=True)
@@ -112,6 +118,7 @@ def test_mixed_second_derivatives():
 
 
 def test_third_derivative():
+    """Derivatives can be taken three times."""
     x = Value(0.3)
     (d1,) = grad(x.exp() * x, [x], create_graph=True)
     (d2,) = grad(d1, [x], create_graph=True)
@@ -121,6 +128,7 @@ def test_third_derivative():
 
 @given(smooth_programs, st.lists(small_floats, min_size=2, max_size=2))
 def test_second_derivatives_agree_with_finite_differences_of_the_first(program, xs):
+    """Second derivatives of random expressions match finite differences of the first."""
     def first(p):
         vs = [Value(t) for t in p]
         return grad(evaluate(program, vs), vs)[0]
@@ -136,6 +144,7 @@ def test_second_derivatives_agree_with_finite_differences_of_the_first(program, 
 
 
 def test_create_graph_leaves_every_grad_alone():
+    """create_graph writes no .grad, and backward through its result gives the second derivative."""
     x = Value(1.0)
     y = (x * 2).tanh()
     (d,) = grad(y, [x], create_graph=True)
@@ -146,6 +155,7 @@ def test_create_graph_leaves_every_grad_alone():
 
 # ----------------------------------------------------------------------------- no_grad
 def test_no_grad_context_records_nothing():
+    """Inside no_grad every operation returns a parentless leaf with the right data."""
     x = Value(2.0)
     assert is_grad_enabled()
     with no_grad():
@@ -159,6 +169,7 @@ def test_no_grad_context_records_nothing():
 
 
 def test_no_grad_as_decorator_restores_after_exceptions_and_nests():
+    """no_grad works as a decorator, nests with enable_grad, re-enters and restores after errors."""
     @no_grad()
     def f(v):
         assert not is_grad_enabled()
@@ -181,6 +192,7 @@ def test_no_grad_as_decorator_restores_after_exceptions_and_nests():
 
 
 def test_no_grad_is_per_thread():
+    """A thread started inside no_grad still records."""
     seen = {}
 
     def worker():
@@ -196,6 +208,7 @@ def test_no_grad_is_per_thread():
 
 
 def test_no_grad_is_per_asyncio_task():
+    """One asyncio task inside no_grad does not stop another from recording."""
     async def in_no_grad(started, release):
         with no_grad():
             started.set()

@@ -43,6 +43,7 @@ def build_dag(spec, n_leaves=3):
 
 @given(dags)
 def test_topological_order_lists_every_reachable_node_once_consumers_first(spec):
+    """On random DAGs the order holds each reachable node once, every consumer before its inputs."""
     nodes = build_dag(spec)
     root = nodes[-1]
     order = topological_order(root)
@@ -56,6 +57,7 @@ def test_topological_order_lists_every_reachable_node_once_consumers_first(spec)
 
 
 def test_a_plus_a_and_a_times_a():
+    """A Value used twice by one op gets both contributions."""
     a = Value(3.0)
     (a + a).backward()
     assert a.grad == 2.0
@@ -65,6 +67,7 @@ def test_a_plus_a_and_a_times_a():
 
 
 def test_diamond():
+    """Gradients along two paths of a diamond add up."""
     a = Value(2.0)
     b = a * 3  # 6
     c = a + 1  # 3
@@ -75,6 +78,7 @@ def test_diamond():
 
 
 def test_backward_twice_adds_the_same_amounts_again_on_every_node():
+    """A second backward doubles every node's .grad, leaves and inner nodes alike."""
     x, w = Value(0.5), Value(-2.0)
     h = (x * w).tanh()
     y = h * h + h.exp()  # h used three times
@@ -86,6 +90,7 @@ def test_backward_twice_adds_the_same_amounts_again_on_every_node():
 
 
 def test_stored_gradients_never_enter_the_chain_rule():
+    """A gradient already stored on an inner node is not propagated (micrograd's bug)."""
     x = Value(2.0)
     h = x * 3
     y = h * h
@@ -97,6 +102,7 @@ def test_stored_gradients_never_enter_the_chain_rule():
 
 
 def test_backward_gradient_argument_scales_and_is_checked():
+    """backward(gradient) scales every gradient, and a non-number is refused without changes."""
     x = Value(2.0)
     y = x * x
     y.backward(gradient=0.5)
@@ -109,12 +115,14 @@ def test_backward_gradient_argument_scales_and_is_checked():
 
 
 def test_backward_on_a_leaf():
+    """backward on a leaf gives it gradient 1."""
     x = Value(1.5)
     x.backward()
     assert x.grad == 1.0
 
 
 def test_zero_grad_resets_the_whole_graph():
+    """zero_grad sets every node's .grad to 0.0."""
     x, w = Value(1.0), Value(2.0)
     y = (x * w + x).relu()
     y.backward()
@@ -125,6 +133,7 @@ def test_zero_grad_resets_the_whole_graph():
 
 @given(programs, st.lists(small_floats, min_size=3, max_size=3))
 def test_backward_agrees_with_grad_on_random_expressions(program, xs):
+    """backward and grad() agree on random expressions with shared sub-expressions."""
     vs = [Value(x) for x in xs]
     out = evaluate(program, vs)
     expected = autograd.grad(out, vs)
@@ -136,6 +145,7 @@ def test_backward_agrees_with_grad_on_random_expressions(program, xs):
 
 @given(smooth_programs, st.lists(small_floats, min_size=3, max_size=3))
 def test_backward_agrees_with_finite_differences_on_random_expressions(program, xs):
+    """backward agrees with central finite differences on random smooth expressions."""
     vs = [Value(x) for x in xs]
     out = evaluate(program, vs)
     out.backward()
@@ -147,6 +157,7 @@ def test_backward_agrees_with_finite_differences_on_random_expressions(program, 
 
 @pytest.mark.slow
 def test_a_million_deep_chain_at_the_default_recursion_limit():
+    """A 10^6-deep chain runs backward, grad and zero_grad at the default recursion limit."""
     limit = sys.getrecursionlimit()
     n = 1_000_000
     c = 1 - 1e-7

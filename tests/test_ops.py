@@ -37,36 +37,43 @@ def _sigmoid(x):
 
 @given(st.floats(-30, 30))
 def test_exp(x):
+    """exp's rule matches finite differences."""
     check_rule_against_fd(lambda v: v.exp(), math.exp, [x])
 
 
 @given(positive)
 def test_log(x):
+    """log's rule matches finite differences."""
     check_rule_against_fd(lambda v: v.log(), math.log, [x])
 
 
 @given(nonzero)
 def test_reciprocal(x):
+    """reciprocal's rule matches finite differences."""
     check_rule_against_fd(lambda v: v.reciprocal(), lambda t: 1 / t, [x])
 
 
 @given(moderate)
 def test_tanh(x):
+    """tanh's rule matches finite differences."""
     check_rule_against_fd(lambda v: v.tanh(), math.tanh, [x])
 
 
 @given(moderate)
 def test_sigmoid(x):
+    """sigmoid's rule matches finite differences."""
     check_rule_against_fd(lambda v: v.sigmoid(), _sigmoid, [x])
 
 
 @given(finite)
 def test_relu_away_from_zero(x):
+    """relu's rule matches finite differences away from its kink."""
     assume(abs(x) > 1e-3)
     check_rule_against_fd(lambda v: v.relu(), lambda t: max(t, 0.0), [x])
 
 
 def test_relu_at_zero_passes_no_gradient():
+    """relu'(0) = 0 and relu' of any positive input is 1."""
     for x in (0.0, -0.0, -1.0):
         v = Value(x)
         v.relu().backward()
@@ -78,12 +85,14 @@ def test_relu_at_zero_passes_no_gradient():
 
 @given(finite, finite)
 def test_add_and_mul(a, b):
+    """add's and mul's rules match finite differences."""
     check_rule_against_fd(lambda x, y: x + y, lambda x, y: x + y, [a, b])
     check_rule_against_fd(lambda x, y: x * y, lambda x, y: x * y, [a, b])
 
 
 @given(moderate, nonzero)
 def test_sub_div_neg(a, b):
+    """Subtraction, division and negation, composed from primitives, match finite differences."""
     check_rule_against_fd(lambda x, y: x - y, lambda x, y: x - y, [a, b])
     check_rule_against_fd(lambda x, y: x / y, lambda x, y: x / y, [a, b])
     check_rule_against_fd(lambda x, y: -x * y, lambda x, y: -x * y, [a, b])
@@ -91,27 +100,32 @@ def test_sub_div_neg(a, b):
 
 @given(positive, st.sampled_from([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 7.0]))
 def test_pow_with_a_constant_exponent(x, c):
+    """x ** c matches finite differences for positive bases."""
     check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
 
 
 @given(st.floats(-10, 10), st.sampled_from([2, 3, 4]))
 def test_pow_integer_exponent_negative_base(x, c):
+    """x ** c with an integer c matches finite differences for negative bases."""
     assume(abs(x) > 1e-3)
     check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
 
 
 @given(st.floats(0.1, 10.0), st.floats(-3.0, 3.0))
 def test_pow_with_a_value_exponent(x, y):
+    """x ** y with a Value exponent matches finite differences in both inputs."""
     check_rule_against_fd(lambda a, b: a**b, lambda a, b: a**b, [x, y], rel=1e-4)
 
 
 @given(st.lists(moderate, min_size=1, max_size=8))
 def test_add_n(xs):
+    """add_n's rule matches finite differences."""
     check_rule_against_fd(lambda *vs: autograd.add_n(vs), lambda *ts: sum(ts), xs)
 
 
 @given(st.integers(1, 6).flatmap(lambda n: st.lists(moderate, min_size=2 * n, max_size=2 * n)))
 def test_dot(xs):
+    """dot's rule matches finite differences."""
     n = len(xs) // 2
     check_rule_against_fd(
         lambda *vs: autograd.dot(vs[:n], vs[n:]),
@@ -121,6 +135,7 @@ def test_dot(xs):
 
 
 def test_dot_and_add_n_accept_numbers_and_give_the_binary_graphs_gradients():
+    """dot and add_n take numbers too and keep repeated inputs as separate edges."""
     w = [Value(0.5), Value(-1.0), Value(2.0)]
     x = [1.0, 2.0, Value(3.0)]
     d = autograd.dot(w, x) + 1
@@ -133,6 +148,7 @@ def test_dot_and_add_n_accept_numbers_and_give_the_binary_graphs_gradients():
 
 
 def test_dot_and_add_n_errors():
+    """dot and add_n refuse mismatched, empty and non-numeric inputs."""
     with pytest.raises(ValueError, match="dot: expected two sequences of the same length, got 2 and 1"):
         autograd.dot([Value(1.0), Value(2.0)], [Value(1.0)])
     with pytest.raises(ValueError, match="add_n: expected at least one input"):
@@ -144,6 +160,7 @@ def test_dot_and_add_n_errors():
 # ----------------------------------------------------------------------------- fast paths
 @given(finite, finite)
 def test_inlined_add_mul_relu_match_the_rules_table(a, b):
+    """The hand-inlined add, mul and relu record what the rules table computes."""
     x, y = Value(a), Value(b)
     for node, op in ((x + y, "add"), (x * y, "mul"), (x.relu(), "relu"), (x * b, "mul"), (x + b, "add")):
         prim = ops.get(op)
@@ -167,6 +184,7 @@ def test_inlined_add_mul_relu_match_the_rules_table(a, b):
     ],
 )
 def test_functions_accept_numbers_and_values(name, x, expected):
+    """Each package function gives a float for a number and a recorded Value for a Value."""
     f = getattr(autograd, name)
     r = f(x)
     assert type(r) is float and r == expected
@@ -181,6 +199,7 @@ def test_functions_accept_numbers_and_values(name, x, expected):
 
 # ----------------------------------------------------------------------------- numerics
 def test_sigmoid_and_tanh_are_stable_at_extremes():
+    """sigmoid and tanh saturate exactly at extreme inputs, with zero gradients."""
     assert autograd.sigmoid(-1000.0) == 0.0
     assert autograd.sigmoid(1000.0) == 1.0
     assert autograd.tanh(1000.0) == 1.0
@@ -194,6 +213,7 @@ def test_sigmoid_and_tanh_are_stable_at_extremes():
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_sigmoid_and_tanh_are_finite_with_finite_gradients_everywhere(x):
+    """sigmoid and tanh stay finite, with finite gradients, for every finite input."""
     for f, lo, hi in ((Value.sigmoid, 0.0, 1.0), (Value.tanh, -1.0, 1.0)):
         v = Value(x)
         y = f(v)
@@ -207,6 +227,7 @@ def test_sigmoid_and_tanh_are_finite_with_finite_gradients_everywhere(x):
 
 
 def test_domain_errors_name_the_op_and_operand_and_record_nothing():
+    """Domain errors name the op and operand and leave the graph as it was."""
     x = Value(0.0, label="x")
     y = x * 2
     before = autograd.topological_order(y)
@@ -231,6 +252,7 @@ def test_domain_errors_name_the_op_and_operand_and_record_nothing():
 
 # ----------------------------------------------------------------------------- registering
 def test_register_a_unary_op_works_everywhere(rules_table):
+    """A registered op works with backward, grad to third order and no_grad."""
     sin = autograd.register_op("my_sin", math.sin, lambda out, x: (my_cos(x),), doc="sine")
     my_cos = autograd.register_op("my_cos", math.cos, lambda out, x: (-sin(x),))
     assert sin.__name__ == "my_sin" and sin.__doc__ == "sine"
@@ -250,6 +272,7 @@ def test_register_a_unary_op_works_everywhere(rules_table):
 
 
 def test_register_a_binary_op(rules_table):
+    """A registered two-input op records both parents and has second derivatives."""
     hyp = autograd.register_op(
         "hyp",
         math.hypot,
@@ -270,6 +293,7 @@ def test_register_a_binary_op(rules_table):
 
 
 def test_register_validates_its_arguments(rules_table):
+    """register refuses bad names, non-callables, bad arities, built-ins and silent replacement."""
     with pytest.raises(ValueError, match="name must be an identifier"):
         autograd.register_op("not a name", math.sin, lambda out, x: (1.0,))
     with pytest.raises(TypeError, match="must be callable"):
@@ -290,6 +314,7 @@ def test_register_validates_its_arguments(rules_table):
 
 
 def test_a_rule_with_the_wrong_number_of_derivatives_is_refused(rules_table):
+    """A user rule returning the wrong count or non-numbers raises TypeError naming the op."""
     bad = autograd.register_op("bad", math.sin, lambda out, x: (1.0, 2.0))
     x = Value(1.0)
     with pytest.raises(TypeError, match="bad: the derivative rule returned 2 local derivatives, expected 1"):
@@ -300,11 +325,13 @@ def test_a_rule_with_the_wrong_number_of_derivatives_is_refused(rules_table):
 
 
 def test_a_missing_rule_raises_not_implemented_naming_the_op():
+    """Looking up an unknown op raises NotImplementedError naming it."""
     with pytest.raises(NotImplementedError, match="no derivative rule is registered for op 'sinh'"):
         ops.get("sinh")
 
 
 def test_create_graph_on_a_node_whose_rule_was_removed(rules_table):
+    """A node whose rule is gone fails only where the rule is needed, naming the op."""
     f = autograd.register_op("temp_op", math.sin, lambda out, x: (autograd.exp(x),))
     x = Value(0.0)
     y = f(x)

@@ -10,6 +10,7 @@ from autograd import Value
 
 
 def test_apples():
+    """The seeds' apples: 220 with gradients 2.2, 110 and 200."""
     apple, num, tax = Value(100.0, "apple"), Value(2.0, "num"), Value(1.1, "tax")
     price = apple * num * tax
     price.backward()
@@ -20,6 +21,7 @@ def test_apples():
 
 
 def test_apples_and_oranges():
+    """The seeds' apples and oranges: 715 with gradients 2.2, 110, 3.3, 165 and 650."""
     apple, apple_num = Value(100.0), Value(2.0)
     orange, orange_num = Value(150.0), Value(3.0)
     tax = Value(1.1)
@@ -31,6 +33,7 @@ def test_apples_and_oranges():
 
 
 def test_rice_and_flour():
+    """The seeds' rice and flour: 50, with 10 for the flour price."""
     rice, rice_num = Value(2.6), Value(10.0)
     flour, flour_num = Value(2.4), Value(10.0)
     total = rice * rice_num + flour * flour_num
@@ -42,6 +45,7 @@ def test_rice_and_flour():
 
 @pytest.mark.parametrize(("x0", "y0"), [(1.0, 2.0), (-3.0, 0.5), (0.0, 0.0)])
 def test_chain_rule_on_the_square_of_a_sum(x0, y0):
+    """z = (x + y)^2 gives dz/dx = dz/dy = 2(x + y)."""
     x, y = Value(x0), Value(y0)
     t = x + y
     z = t**2
@@ -52,6 +56,7 @@ def test_chain_rule_on_the_square_of_a_sum(x0, y0):
 
 @pytest.mark.parametrize("x0", [-4.0, -0.5, 0.0, 1.3, 6.0])
 def test_sigmoid_from_its_four_nodes_matches_the_fused_sigmoid(x0):
+    """Sigmoid from *-1, exp, +1 and reciprocal nodes has the seeds' local gradients and y(1 - y)."""
     x = Value(x0)
     neg = x * -1
     e = neg.exp()
@@ -74,6 +79,7 @@ def test_sigmoid_from_its_four_nodes_matches_the_fused_sigmoid(x0):
 
 
 def test_relu_passes_the_gradient_only_where_the_input_was_positive():
+    """relu passes gradient only where its input was > 0."""
     xs = [Value(v) for v in (-2.0, -0.0, 0.0, 0.5, 3.0)]
     for x in xs:
         (x * 1.0).relu().backward()

@@ -24,6 +24,7 @@ from autograd import Value
     ],
 )
 def test_value_accepts_real_numbers_and_stores_a_float(given, expected):
+    """Real numbers of every kind become a float leaf with grad 0.0."""
     v = Value(given)
     assert v.data == expected
     assert type(v.data) is float
@@ -37,22 +38,26 @@ def test_value_accepts_real_numbers_and_stores_a_float(given, expected):
     [("3", "str"), (None, "NoneType"), (1j, "complex"), ([1.0], "list"), (np.complex128(1), "complex128")],
 )
 def test_value_rejects_non_real_numbers_naming_what_was_given(given, type_name):
+    """Non-real data raises TypeError naming the type received."""
     with pytest.raises(TypeError, match=f"expected a real number.*got {type_name}"):
         Value(given)
 
 
 def test_value_from_a_value_points_to_detach():
+    """Wrapping a Value in a Value is refused with a pointer to detach()."""
     v = Value(2.0)
     with pytest.raises(TypeError, match=r"got a Value.*detach\(\)"):
         Value(v)
 
 
 def test_value_from_a_huge_int_raises_overflow():
+    """An int too large for a float raises OverflowError."""
     with pytest.raises(OverflowError, match="too large for a float"):
         Value(10**400)
 
 
 def test_label_must_be_a_string():
+    """A non-str label is refused and the old label kept."""
     with pytest.raises(TypeError, match="label must be a str, got int"):
         Value(1.0, label=3)  # type: ignore[arg-type]
     v = Value(1.0, label="v")
@@ -62,6 +67,7 @@ def test_label_must_be_a_string():
 
 
 def test_label_on_an_operation_node_keeps_its_op():
+    """Setting a label never changes a node's op."""
     a = Value(2.0, label="a")
     b = a * 3
     assert (b.label, b.op) == ("", "mul")
@@ -74,6 +80,7 @@ def test_label_on_an_operation_node_keeps_its_op():
 
 
 def test_float_repr_and_identity_hash():
+    """float(), repr and identity hashing behave as documented."""
     v = Value(2.5, label="w")
     assert float(v) == 2.5
     assert repr(v) == "Value(data=2.5, grad=0.0, label='w')"
@@ -85,6 +92,7 @@ def test_float_repr_and_identity_hash():
 
 
 def test_detach_gives_a_new_leaf_with_the_same_data():
+    """detach() copies data and label into a new leaf."""
     x = Value(3.0, label="x")
     y = x * x
     y.label = "y"
@@ -108,6 +116,7 @@ def both_sides():
 @pytest.mark.parametrize(("f", "text"), both_sides())
 @pytest.mark.parametrize(("a", "b"), [(2.0, 3.0), (0.5, -1.5), (3.0, 2)])
 def test_operators_with_values_and_numbers_on_either_side(f, text, a, b):
+    """Every operator gives the float result with a Value or a number on either side."""
     expected = f(float(a), float(b))
     assert f(Value(a), Value(b)).data == pytest.approx(expected, rel=1e-15), text
     assert f(Value(a), b).data == pytest.approx(expected, rel=1e-15), text
@@ -115,6 +124,7 @@ def test_operators_with_values_and_numbers_on_either_side(f, text, a, b):
 
 
 def test_unary_minus():
+    """-x has data -x and derivative -1."""
     x = Value(2.0)
     y = -x
     assert y.data == -2.0
@@ -123,6 +133,7 @@ def test_unary_minus():
 
 
 def test_parents_are_in_argument_order_and_keep_repeats():
+    """parents follow argument order and keep repeats."""
     a, b = Value(1.0), Value(2.0)
     assert (a + b).parents == (a, b)
     assert (b * a).parents == (b, a)
@@ -131,6 +142,7 @@ def test_parents_are_in_argument_order_and_keep_repeats():
 
 
 def test_plain_numbers_stay_constants_on_the_node():
+    """A plain-number operand is kept on the node, not made a parent."""
     x = Value(3.0)
     y = x * 2
     assert (y.op, y.parents, y.op_args, y.local_grads) == ("mul", (x,), (2.0,), (2.0,))
@@ -142,6 +154,7 @@ def test_plain_numbers_stay_constants_on_the_node():
 
 
 def test_division_is_multiplication_by_a_reciprocal():
+    """a / b is recorded as a * reciprocal(b) with the right gradients."""
     a, b = Value(3.0), Value(4.0)
     q = a / b
     assert q.op == "mul"
@@ -154,6 +167,7 @@ def test_division_is_multiplication_by_a_reciprocal():
 
 
 def test_subtraction_and_negation_compose_from_add_and_mul():
+    """a - b is recorded as a + b * -1."""
     a, b = Value(3.0), Value(4.0)
     d = a - b
     assert d.op == "add" and d.parents[0] is a and d.parents[1].op == "mul"
@@ -164,6 +178,7 @@ def test_subtraction_and_negation_compose_from_add_and_mul():
 
 @pytest.mark.parametrize("other", ["a", None, [1.0], (2,), {1: 2}, 1j])
 def test_operators_with_other_operands_raise_type_error(other):
+    """Operators with non-numbers raise TypeError and change nothing."""
     v = Value(1.0)
     for op in (
         lambda: v + other,
@@ -183,12 +198,14 @@ def test_operators_with_other_operands_raise_type_error(other):
 
 
 def test_numpy_scalars_work_as_operands():
+    """NumPy scalars work as constant operands."""
     x = Value(2.0)
     y = x * np.float64(3.0) + np.int32(1)
     assert y.data == 7.0 and type(y.data) is float
 
 
 def test_value_exponent_and_number_base():
+    """x ** y and c ** y record vpow with the right gradients."""
     x, y = Value(2.0), Value(3.0)
     p = x**y
     assert p.op == "vpow" and p.data == 8.0
@@ -202,6 +219,7 @@ def test_value_exponent_and_number_base():
 
 @pytest.mark.parametrize("base", [0.0, -2.0])
 def test_value_exponent_needs_a_positive_base(base):
+    """A Value exponent with a base <= 0 raises ValueError naming pow."""
     y = Value(2.0)
     with pytest.raises(ValueError, match=r"pow: a Value exponent needs a base > 0"):
         Value(base) ** y
@@ -210,6 +228,7 @@ def test_value_exponent_needs_a_positive_base(base):
 
 
 def test_constant_exponent_errors():
+    """Invalid constant powers raise ValueError, ZeroDivisionError or OverflowError naming pow."""
     with pytest.raises(ValueError, match=r"pow: a negative base -8.0 needs an integer exponent, got 0.5"):
         Value(-8.0) ** 0.5
     with pytest.raises(ZeroDivisionError, match=r"pow: 0.0 cannot be raised to the negative power -1.0"):
@@ -220,6 +239,7 @@ def test_constant_exponent_errors():
 
 
 def test_nan_and_inf_follow_float_arithmetic():
+    """nan and inf data follow IEEE float arithmetic."""
     inf, nan = Value(math.inf), Value(math.nan)
     assert (inf + 1).data == math.inf
     assert math.isnan((inf * 0).data)
