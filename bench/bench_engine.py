@@ -107,6 +107,8 @@ def main() -> int:
     w2: dict[str, list[float]] = {}
     w2_gc: dict[str, list[float]] = {}
     w2_paused: dict[str, list[float]] = {}
+    w2_floor: dict[str, list[float]] = {}
+    floor = Worker("floor")
     for rep in range(args.w2_repeats):
         for d in depths if rep % 2 == 0 else depths[::-1]:
             reply = ours.ask(kind="w2", depth=d)
@@ -114,6 +116,8 @@ def main() -> int:
             w2_gc.setdefault(str(d), []).append(reply["gc_time"])
             reply = ours.ask(kind="w2", depth=d, gc_paused=True)
             w2_paused.setdefault(str(d), []).append(reply["time"])
+            reply = floor.ask(kind="w2", depth=d)
+            w2_floor.setdefault(str(d), []).append(reply["time"])
     peer_w2: dict[int, str] = {}
     for d in depths if peer else []:  # once: it fails, and then holds its memory no longer
         answer = peer.ask(kind="w2", depth=d)  # type: ignore[union-attr]
@@ -121,16 +125,20 @@ def main() -> int:
     w2_med = {d: statistics.median(v) for d, v in w2.items()}
     gc_med = {d: statistics.median(v) for d, v in w2_gc.items()}
     paused_med = {d: statistics.median(v) for d, v in w2_paused.items()}
+    floor_med = {d: statistics.median(v) for d, v in w2_floor.items()}
+    floor.close()
     results["w2_median_s"] = w2_med
     results["w2_gc_median_s"] = gc_med
     results["w2_gc_paused_median_s"] = paused_med
+    results["w2_floor_median_s"] = floor_med
     print(f"\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit, "
           f"{args.w2_repeats} runs per depth")
-    print("| depth | this engine (median s) | of which cyclic GC (s) | with the GC paused (s) | micrograd |")
-    print("|---|---|---|---|---|")
+    print("| depth | this engine (median s) | of which cyclic GC (s) | with the GC paused (s) "
+          "| bare objects, same graph (s) | micrograd |")
+    print("|---|---|---|---|---|---|")
     for d in depths:
         k = str(d)
-        print(f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | "
+        print(f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | {floor_med[k]:.3f} | "
               f"{peer_w2.get(d, 'not run')[:60]} |")
     growth = None
     if len(depths) >= 2:
@@ -138,7 +146,8 @@ def main() -> int:
         growth = w2_med[hi] / w2_med[lo]
         print(f"time at {depths[-1]:,} / time at {depths[0]:,}: {growth:.2f}x "
               f"(depth ratio {depths[-1] // depths[0]}x); with the GC paused: "
-              f"{paused_med[hi] / paused_med[lo]:.2f}x")
+              f"{paused_med[hi] / paused_med[lo]:.2f}x; bare objects (CPython's floor for one "
+              f"object per node): {floor_med[hi] / floor_med[lo]:.2f}x")
 
     # ---------------------------------------------------------------- W3
     mem_depth = depths[0]

@@ -14,6 +14,8 @@ Workloads:
   micrograd does; ``style="dot"`` uses ``autograd.dot`` for the weighted sums and
   ``autograd.add_n`` for the loss sums.
 * ``w2``: the chain ``y = y*0.999 + x*0.001`` of a given depth: forward + backward.
+* ``w2`` with engine ``floor``: the same object graph from bare slotted objects, no
+  arithmetic and no backward: the floor set by CPython for one object per node.
 * ``w3``: bytes per Value of w2's graph, measured with tracemalloc.
 """
 
@@ -125,6 +127,30 @@ def chain(value_cls: Any, depth: int) -> tuple[Any, Any]:
     return x, y
 
 
+class BareNode:
+    """A slotted object shaped like this engine's node, with no methods: for ``chain_floor``."""
+
+    __slots__ = ("data", "grad", "_tag", "_a", "_b", "_da", "_db")
+
+
+def chain_floor(depth: int) -> tuple[Any, Any]:
+    """The object graph of ``chain`` built from bare slotted objects: three per step, with
+    the same links and one float each, and no arithmetic rules, checks or backward. What
+    any engine with one Python object per node pays at least, the cyclic GC included."""
+    x = BareNode()
+    x.data, x._a = 0.5, None
+    y = x
+    for _ in range(depth):
+        a = BareNode()
+        a.data, a._a, a._b = y.data * 0.999, y, 0.999
+        b = BareNode()
+        b.data, b._a, b._b = x.data * 0.001, x, 0.001
+        c = BareNode()
+        c.data, c._a, c._b = a.data + b.data, a, b
+        y = c
+    return x, y
+
+
 def count_values(root: Any) -> int:
     seen = {id(root)}
     stack = [root]
@@ -139,6 +165,8 @@ def count_values(root: Any) -> int:
 
 
 def value_class(engine: str) -> Any:
+    if engine == "floor":
+        return BareNode
     if engine == "micrograd":
         from micrograd.engine import Value
     else:
@@ -156,6 +184,7 @@ def run_w2(engine: str, depth: int, gc_paused: bool) -> dict[str, Any]:
     CPython's collector.
     """
     value = value_class(engine)
+    build = chain if engine != "floor" else lambda _value, d: chain_floor(d)
     gc.collect()
     gc_time = [0.0]
     started = [0.0]
@@ -171,15 +200,16 @@ def run_w2(engine: str, depth: int, gc_paused: bool) -> dict[str, Any]:
         gc.disable()
     try:
         t0 = time.perf_counter()
-        x, y = chain(value, depth)
-        y.backward()
+        x, y = build(value, depth)
+        if engine != "floor":
+            y.backward()
         elapsed = time.perf_counter() - t0
     except RecursionError as exc:
         return {"error": f"RecursionError: {exc}"}
     finally:
         gc.enable()
         gc.callbacks.remove(on_gc)
-    return {"time": elapsed, "gc_time": gc_time[0], "grad": x.grad}
+    return {"time": elapsed, "gc_time": gc_time[0], "grad": x.grad if engine != "floor" else None}
 
 
 def main(engine: str) -> None:

@@ -44,3 +44,18 @@ def test_w2_chain_gradient():
     y.backward()
     assert x.grad == pytest.approx(1.0, rel=1e-12)  # y stays a weighted average of x
     assert workloads.count_values(y) == 3 * 1000 + 1
+
+
+def test_w2_floor_builds_the_same_graph_shape_and_numbers():
+    """The bare-object floor of W2 links three objects per step and computes the same data."""
+    from autograd import Value
+
+    _, y = workloads.chain(Value, 50)
+    x_bare, bare = workloads.chain_floor(50)
+    assert bare.data == y.data
+    assert workloads.count_values(y) == 3 * 50 + 1
+    node, steps = bare, 0
+    while node._a is not None:  # from each sum through its y*0.999 node back to x
+        assert node._b._a is x_bare  # the x*0.001 node
+        node, steps = node._a._a, steps + 1
+    assert (node, steps) == (x_bare, 50)
