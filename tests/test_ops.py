@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
@@ -65,10 +65,9 @@ def test_sigmoid(x):
     check_rule_against_fd(lambda v: v.sigmoid(), _sigmoid, [x])
 
 
-@given(finite)
+@given(finite.filter(lambda t: abs(t) > 1e-3))
 def test_relu_away_from_zero(x):
     """relu's rule matches finite differences away from its kink."""
-    assume(abs(x) > 1e-3)
     check_rule_against_fd(lambda v: v.relu(), lambda t: max(t, 0.0), [x])
 
 
@@ -104,10 +103,9 @@ def test_pow_with_a_constant_exponent(x, c):
     check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
 
 
-@given(st.floats(-10, 10), st.sampled_from([2, 3, 4]))
+@given(st.floats(-10, 10).filter(lambda t: abs(t) > 1e-3), st.sampled_from([2, 3, 4]))
 def test_pow_integer_exponent_negative_base(x, c):
     """x ** c with an integer c matches finite differences for negative bases."""
-    assume(abs(x) > 1e-3)
     check_rule_against_fd(lambda v: v**c, lambda t: t**c, [x], rel=1e-4)
 
 
