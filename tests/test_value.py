@@ -54,6 +54,10 @@ def test_value_from_a_huge_int_raises_overflow():
     """An int too large for a float raises OverflowError."""
     with pytest.raises(OverflowError, match="too large for a float"):
         Value(10**400)
+    x = Value(1.0)
+    for op in (lambda: x + 10**400, lambda: 10**400 * x, lambda: x - 10**400):
+        with pytest.raises(OverflowError, match="too large for a float"):
+            op()
 
 
 def test_label_must_be_a_string():
