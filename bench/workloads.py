@@ -165,8 +165,6 @@ def count_values(root: Any) -> int:
 
 
 def value_class(engine: str) -> Any:
-    if engine == "floor":
-        return BareNode
     if engine == "micrograd":
         from micrograd.engine import Value
     else:
@@ -183,8 +181,8 @@ def run_w2(engine: str, depth: int, gc_paused: bool) -> dict[str, Any]:
     timed part only: not what a user gets, but it shows the engine's own work apart from
     CPython's collector.
     """
-    value = value_class(engine)
-    build = chain if engine != "floor" else lambda _value, d: chain_floor(d)
+    floor = engine == "floor"
+    value = None if floor else value_class(engine)
     gc.collect()
     gc_time = [0.0]
     started = [0.0]
@@ -200,8 +198,8 @@ def run_w2(engine: str, depth: int, gc_paused: bool) -> dict[str, Any]:
         gc.disable()
     try:
         t0 = time.perf_counter()
-        x, y = build(value, depth)
-        if engine != "floor":
+        x, y = chain_floor(depth) if floor else chain(value, depth)
+        if not floor:
             y.backward()
         elapsed = time.perf_counter() - t0
     except RecursionError as exc:
@@ -209,7 +207,7 @@ def run_w2(engine: str, depth: int, gc_paused: bool) -> dict[str, Any]:
     finally:
         gc.enable()
         gc.callbacks.remove(on_gc)
-    return {"time": elapsed, "gc_time": gc_time[0], "grad": x.grad if engine != "floor" else None}
+    return {"time": elapsed, "gc_time": gc_time[0], "grad": None if floor else x.grad}
 
 
 def main(engine: str) -> None:

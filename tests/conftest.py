@@ -29,7 +29,8 @@ def _load_profiles() -> str:
     return str(config["default-profile"])
 
 
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _load_profiles()))
+_default_profile = _load_profiles()
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default_profile))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def assert_close(actual: float, expected: float, *, rel: float = 1e-5, abs_: flo
 
 # ---------------------------------------------------------------------------- expressions
 # A random expression is a list of instructions over a growing list of nodes: the first
-# ``n_vars`` nodes are the variables, each instruction appends one node made from earlier
+# nodes are the inputs, each instruction appends one node made from earlier
 # nodes (picked by index, so a node can be used several times: shared sub-expressions).
 # The same instructions can be evaluated on Values or on floats, which lets tests compare
 # backward and grad() with finite differences of the float version.
@@ -82,8 +82,6 @@ def evaluate(program: list[tuple[Any, ...]], inputs: Sequence[Any]) -> Any:
     for n in nodes[:-1]:
         out = out + n * 0.5
     return out
-
-
 
 
 def _programs(unary: Sequence[str]) -> st.SearchStrategy[list[tuple[Any, ...]]]:

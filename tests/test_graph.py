@@ -175,3 +175,23 @@ def test_a_million_deep_chain_at_the_default_recursion_limit():
     assert (x.grad, y0.grad) == (0.0, 0.0)
     assert autograd.grad(y, [y0])[0] == pytest.approx(math.exp(n * math.log(c)), rel=1e-9)
     assert sys.getrecursionlimit() == limit
+
+
+class _Interrupt:
+    """A local derivative that raises when backward multiplies by it."""
+
+    def __rmul__(self, other):
+        raise KeyboardInterrupt
+
+
+def test_an_exception_during_backward_leaves_every_grad_as_it_was():
+    """If the pass is interrupted, every .grad holds what it held before the call."""
+    x, w = Value(2.0), Value(3.0)
+    h = x * w
+    y = h * h + x
+    y.backward()
+    before = {n: n.grad for n in topological_order(y)}
+    h._da = _Interrupt()  # d h / d x: reached after y's and h's own gradients were written
+    with pytest.raises(KeyboardInterrupt):
+        y.backward()
+    assert {n: n.grad for n in topological_order(y)} == before
