@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,torch]'
 	touch $@
 
 # Graphviz's `dot` binary (for rendering graphs). Installed with apt-get when missing and
@@ -29,7 +29,7 @@ demo: | $(BIN)/python
 	$(BIN)/python examples/demo.py
 
 lint: $(VENV)/.installed
-	$(BIN)/python -m ruff check autograd tests bench examples
+	$(BIN)/python -m ruff check autograd tests bench examples conftest.py
 	$(BIN)/python -m mypy
 
 test: $(VENV)/.installed graphviz lint

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from autograd.viz import GraphView
+
 __all__ = ["Value", "Number", "as_value", "check_number"]
 
 Number = int | float
@@ -324,6 +326,12 @@ class Value:
         """Set ``.grad`` to 0.0 on every node of this graph."""
         for node in _graph.topological_order(self):
             node.grad = 0.0
+
+    def draw(self, **options: Any) -> GraphView:
+        """This node's graph, drawn inline by Jupyter; ``options`` as for ``autograd.viz.to_dot``."""
+        from autograd.viz import show  # rendering is loaded only when asked for
+
+        return show(self, **options)
 
 
 def _constant(x: object) -> Any:

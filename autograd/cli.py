@@ -1,0 +1,186 @@
+"""The ``autograd`` command line (also ``python -m autograd``).
+
+Each command is an argparse subparser whose ``run`` default is a function ``(args) -> int``
+returning the exit status. A command reports a user mistake (bad argument, unreadable file,
+bad expression) by raising :class:`UsageError`; ``main`` prints it and exits with status 2,
+as argparse does for its own errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import autograd
+
+
+class UsageError(Exception):
+    """A user mistake on the command line: printed as ``autograd CMD: error: ...``, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    from autograd import training  # the training commands live beside the training loop
+
+    parser = argparse.ArgumentParser(
+        prog="autograd",
+        description="A scalar automatic differentiation engine: draw graphs, train small networks.",
+    )
+    parser.add_argument("--version", action="version", version=f"autograd {autograd.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_graph_command(commands)
+    training.add_subcommands(commands)
+    return parser
+
+
+# --------------------------------------------------------------------------- autograd graph
+GRAPH_EPILOG = """\
+examples:
+  autograd graph "apple*num*tax" --set apple=100 num=2 tax=1.1 -o apple.svg
+  autograd graph "tanh(x*w + b)" --set x=0.5 w=-2 b=1 --local-grads -o neuron.png
+
+EXPR uses numbers, variable names, + - * / **, unary -, parentheses and calls of
+exp, log, relu, tanh, sigmoid, reciprocal and ops registered with autograd.register_op
+(see --import). It is parsed, never run by Python's eval.
+"""
+
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+def _add_graph_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from autograd import viz
+
+    graph = commands.add_parser(
+        "graph",
+        help="build an expression, run backward, print gradients and draw the graph",
+        description="Build EXPR on Values, run backward, print its value and every variable's "
+        "gradient, and (with -o) draw the computational graph.",
+        epilog=GRAPH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    graph.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x*y + exp(x)"')
+    graph.add_argument(
+        "--set",
+        dest="assignments",
+        metavar="NAME=NUMBER",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="give variables their values (repeatable)",
+    )
+    graph.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"draw the graph into FILE; the suffix picks the format ({' '.join(viz.FORMATS)})",
+    )
+    graph.add_argument("--local-grads", action="store_true", help="label edges with local derivatives")
+    graph.add_argument("--rankdir", choices=viz.RANKDIRS, default="LR", help="layout direction (default LR)")
+    graph.add_argument(
+        "--max-nodes",
+        type=int,
+        default=viz.DEFAULT_MAX_NODES,
+        metavar="N",
+        help=f"refuse to draw graphs with more than N Value nodes (default {viz.DEFAULT_MAX_NODES})",
+    )
+    graph.add_argument(
+        "--digits", type=int, default=12, metavar="N", help="significant digits printed (default 12)"
+    )
+    graph.add_argument(
+        "--import",
+        dest="imports",
+        metavar="MODULE",
+        action="append",
+        default=[],
+        help="import a Python module first, e.g. one that registers ops with autograd.register_op",
+    )
+    graph.set_defaults(run=_run_graph)
+
+
+def _parse_assignments(assignments: list[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in assignments:
+        name, sep, number = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UsageError(f"--set: expected NAME=NUMBER, got {item!r}")
+        try:
+            value = float(number)
+        except ValueError:
+            raise UsageError(f"--set {name}: expected a number, got {number!r}") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--set {name}: expected a finite number, got {number!r}")
+        if name in values:
+            raise UsageError(f"--set: {name} is given twice")
+        values[name] = value
+    return values
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from autograd import expression, viz
+
+    if not 1 <= args.digits <= 17:
+        raise UsageError(f"--digits: expected 1 to 17, got {args.digits}")
+    if args.max_nodes < 1:
+        raise UsageError(f"--max-nodes: expected a positive number, got {args.max_nodes}")
+    for module in args.imports:
+        if not _MODULE_NAME.match(module):
+            raise UsageError(f"--import: expected a module name like package.module, got {module!r}")
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            raise UsageError(f"--import {module}: {error}") from None
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.suffix.lower() not in viz.FORMATS:
+            suffixes = ", ".join(viz.FORMATS)
+            raise UsageError(f"-o: expected a file name ending in one of {suffixes}, got {args.output!r}")
+        if not output.parent.is_dir():
+            raise UsageError(f"-o: the folder {str(output.parent)!r} does not exist")
+    values = _parse_assignments(args.assignments)
+    try:
+        out, leaves = expression.build(args.expr, values)
+    except expression.ExpressionError as error:
+        raise UsageError(str(error)) from None
+    out.backward()
+
+    def show(x: float) -> str:
+        return f"{x:.{args.digits}g}"
+
+    width = max((len(name) for name in leaves), default=0)
+    print(f"{args.expr.strip()} = {show(out.data)}")
+    if leaves:
+        print("gradients:")
+        for name, leaf in leaves.items():
+            print(f"  d/d{name:<{width}} = {show(leaf.grad)}")
+    unused = [name for name in values if name not in leaves]
+    if unused:
+        print(f"warning: not in the expression: {', '.join(unused)}", file=sys.stderr)
+    if output is not None:
+        try:
+            viz.render(
+                out, output, rankdir=args.rankdir, show_local_grads=args.local_grads, max_nodes=args.max_nodes
+            )
+        except viz.GraphTooLargeError as error:
+            raise UsageError(str(error).replace("pass max_nodes=", "pass --max-nodes ")) from None
+        except viz.GraphvizNotFoundError as error:
+            print(f"autograd graph: error: {error}", file=sys.stderr)
+            return 1
+        print(f"wrote {output}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"autograd {args.command}: error: {error}", file=sys.stderr)
+        return 2

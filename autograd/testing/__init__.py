@@ -1,0 +1,1 @@
+"""Tools for checking gradients, shipped for users (gradcheck and Hypothesis strategies)."""

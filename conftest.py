@@ -1,0 +1,13 @@
+"""Set-up for the doctests collected outside tests/ (README.md and the package's docstrings)."""
+
+from __future__ import annotations
+
+import pytest
+from _pytest.doctest import DoctestItem
+
+
+@pytest.fixture(autouse=True)
+def _doctests_run_in_a_temporary_folder(request: pytest.FixtureRequest, tmp_path, monkeypatch) -> None:
+    """Doctests that write files (``viz.render(v, "graph.svg")``) write them in a fresh folder."""
+    if isinstance(request.node, DoctestItem):
+        monkeypatch.chdir(tmp_path)
