@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, Debian, root):
-#   make demo   build an expression, run backward, print values and gradients
+#   make demo   the package with its demo extra + Graphviz, then `autograd demo` (train, draw)
 #   make test   virtual environment + package with test extras + Graphviz + ruff + mypy + pytest
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,9 +24,9 @@ graphviz:
 	      || echo "warning: apt-get could not install graphviz"; \
 	  else echo "warning: Graphviz's dot is missing: install the graphviz package"; fi; }
 
-demo: | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python examples/demo.py
+demo: graphviz | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[demo]'
+	$(BIN)/autograd demo
 
 lint: $(VENV)/.installed
 	$(BIN)/python -m ruff check autograd tests bench examples conftest.py

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import graphviz  # type: ignore[import-untyped]
 
+from autograd._files import write_atomically
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -284,18 +284,6 @@ def _format_for(path: str | os.PathLike[str], what: str) -> tuple[Path, str]:
     return target, fmt
 
 
-def _write_whole(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target``, then rename it over ``target``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _picture(dot: graphviz.Digraph, fmt: str) -> bytes:
     return dot.source.encode("utf-8") if fmt == "dot" else _pipe(dot, fmt)
 
@@ -307,7 +295,7 @@ def render(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     temporary file beside ``path`` and renamed over it. Returns the path written.
     """
     target, fmt = _format_for(path, "render")
-    _write_whole(target, _picture(to_dot(root, **options), fmt))
+    write_atomically(target, _picture(to_dot(root, **options), fmt), "render")
     return target
 
 
@@ -344,7 +332,7 @@ class GraphView:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to ``path`` (format from the suffix, as :func:`render`)."""
         target, fmt = _format_for(path, "save")
-        _write_whole(target, _picture(self.dot, fmt))
+        write_atomically(target, _picture(self.dot, fmt), "save")
         return target
 
     def __repr__(self) -> str:
