@@ -293,3 +293,17 @@ def test_draw_for_jupyter(tmp_path):
     assert view.svg() == before and "grad 2.2<" in view.source
     assert view.save(tmp_path / "g.svg").read_text(encoding="utf-8") == before
     assert repr(view) == "<GraphView: 5 Values, 2 operations; .source is DOT, .svg() is SVG>"
+
+
+def test_nn_parameters_show_their_names():
+    """A neuron's drawn graph names its parameters by their place in the model."""
+    from autograd.nn import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    neuron = model.layers[0].neurons[1]
+    out = neuron([0.5, -1.0])
+    out.backward()
+    source = viz.to_dot(out).source
+    for name in ("layers.0.neurons.1.w[0]", "layers.0.neurons.1.w[1]", "layers.0.neurons.1.b"):
+        assert f"<B>{name}</B>" in source
+    assert "<B>layers.0.neurons.0" not in source
