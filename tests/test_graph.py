@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, topological_order
-from tests.support import assert_close, central_difference, evaluate, programs, small_floats, smooth_programs
+from autograd.testing import gradcheck
+from autograd.testing.strategies import expressions
 
 
 def reachable(root):
@@ -131,11 +132,11 @@ def test_zero_grad_resets_the_whole_graph():
     assert all(n.grad == 0.0 for n in topological_order(y))
 
 
-@given(programs, st.lists(small_floats, min_size=3, max_size=3))
-def test_backward_agrees_with_grad_on_random_expressions(program, xs):
+@given(expressions(variables=3, max_size=12))
+def test_backward_agrees_with_grad_on_random_expressions(expr):
     """backward and grad() agree on random expressions with shared sub-expressions."""
-    vs = [Value(x) for x in xs]
-    out = evaluate(program, vs)
+    vs = [Value(x) for x in expr.point]
+    out = expr.build(*vs)
     expected = autograd.grad(out, vs)
     assert all(v.grad == 0.0 for v in vs)
     out.backward()
@@ -143,16 +144,10 @@ def test_backward_agrees_with_grad_on_random_expressions(program, xs):
         assert v.grad == pytest.approx(e, rel=1e-12, abs=1e-12)
 
 
-@given(smooth_programs, st.lists(small_floats, min_size=3, max_size=3))
-def test_backward_agrees_with_finite_differences_on_random_expressions(program, xs):
-    """backward agrees with central finite differences on random smooth expressions."""
-    vs = [Value(x) for x in xs]
-    out = evaluate(program, vs)
-    out.backward()
-    scale = max(1.0, abs(out.data))
-    for i, v in enumerate(vs):
-        numeric = central_difference(lambda p: evaluate(program, p), xs, i)
-        assert_close(v.grad, numeric, rel=1e-4, abs_=1e-5 * scale)
+@given(expressions(variables=3, max_size=12))
+def test_backward_agrees_with_finite_differences_on_random_expressions(expr):
+    """backward agrees with central finite differences on random expressions (gradcheck)."""
+    assert gradcheck(expr.build, expr.point)
 
 
 @pytest.mark.slow

@@ -1,0 +1,90 @@
+"""PyTorch as an oracle: random expressions agree with torch.autograd in float64, to second order.
+
+Skipped when PyTorch is not installed (``pip install -e '.[torch]'``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+
+from autograd import Value, grad, topological_order
+from autograd.testing import Expression, Instruction
+from autograd.testing.strategies import expressions
+
+torch = pytest.importorskip("torch")
+
+REL = 1e-9
+
+
+def torch_op(ins: Instruction, args: list):
+    """One instruction on float64 tensors, with PyTorch's own functions."""
+    op, cs = ins.op, ins.constants
+    if op == "add":
+        return args[0] + (cs[0] if cs else args[1])
+    if op == "mul":
+        return args[0] * (cs[0] if cs else args[1])
+    if op == "pow":
+        return args[0] ** cs[0]
+    if op == "vpow":
+        return args[0] ** args[1]
+    if op == "add_n":
+        return torch.stack(args).sum()
+    if op == "dot":
+        half = len(args) // 2
+        return torch.dot(torch.stack(args[:half]), torch.stack(args[half:]))
+    return getattr(torch, op)(args[0])  # exp, log, reciprocal, relu, tanh, sigmoid
+
+
+def torch_grad(out, inputs, *, create_graph=False):
+    """torch.autograd.grad with 0 for inputs the output does not depend on."""
+    if not out.requires_grad:
+        return [torch.zeros((), dtype=torch.float64) for _ in inputs]
+    grads = torch.autograd.grad(out, inputs, allow_unused=True, retain_graph=True, create_graph=create_graph)
+    return [torch.zeros((), dtype=torch.float64) if g is None else g for g in grads]
+
+
+def assert_agree(ours, theirs):
+    """Each component agrees to REL relative to the largest one (which absorbs cancellation)."""
+    scale = max(1.0, *(abs(t) for t in theirs))
+    for a, b in zip(ours, theirs):
+        assert math.isclose(a, b, rel_tol=REL, abs_tol=REL * scale), (ours, theirs)
+
+
+def no_zero_exponent(expr: Expression) -> bool:
+    """False when some x ** y has y == 0 at the point.
+
+    There PyTorch's pow backward masks the gradient with ``where(exponent == 0, 0, ...)``,
+    so its derivative with respect to the exponent of that gradient is 0: for
+    ``exp(y) ** x`` at 0 it gives d2f/dxdy = 0 where the true value (and ours) is 1.
+    """
+    out = expr.build(*expr.point)
+    return not any(n.op == "vpow" and n.parents[1].data == 0.0 for n in topological_order(out))
+
+
+def both(expr: Expression):
+    vs = [Value(x) for x in expr.point]
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in expr.point]
+    return vs, expr.build(*vs), ts, expr.run(ts, torch_op)
+
+
+@given(expressions(variables=3, max_size=8))
+def test_first_derivatives_agree_with_torch(expr):
+    """backward's gradients of random expressions equal torch.autograd's in float64."""
+    vs, out, ts, tout = both(expr)
+    assert math.isclose(out.data, tout.item(), rel_tol=1e-12, abs_tol=1e-12)
+    out.backward()
+    assert_agree([v.grad for v in vs], [g.item() for g in torch_grad(tout, ts)])
+
+
+@given(expressions(variables=2, max_size=6).filter(no_zero_exponent))
+def test_second_derivatives_agree_with_torch(expr):
+    """Every second derivative through grad(create_graph=True) equals torch's double backward."""
+    vs, out, ts, tout = both(expr)
+    ours = grad(out, vs, create_graph=True)
+    theirs = torch_grad(tout, ts, create_graph=True)
+    assert_agree([d.data for d in ours], [g.item() for g in theirs])
+    for d, g in zip(ours, theirs):
+        assert_agree(list(grad(d, vs)), [h.item() for h in torch_grad(g, ts)])
