@@ -122,7 +122,7 @@ def _parse_assignments(assignments: list[str]) -> dict[str, float]:
 
 
 def _run_graph(args: argparse.Namespace) -> int:
-    from autograd import expression, viz
+    from autograd import parse, viz
 
     if not 1 <= args.digits <= 17:
         raise UsageError(f"--digits: expected 1 to 17, got {args.digits}")
@@ -144,8 +144,8 @@ def _run_graph(args: argparse.Namespace) -> int:
             raise UsageError(f"-o: the folder {str(output.parent)!r} does not exist")
     values = _parse_assignments(args.assignments)
     try:
-        out, leaves = expression.build(args.expr, values)
-    except expression.ExpressionError as error:
+        out, leaves = parse.build(args.expr, values)
+    except parse.ExpressionError as error:
         raise UsageError(str(error)) from None
     out.backward()
 

@@ -13,7 +13,7 @@ import pytest
 
 from autograd import __version__
 from autograd.cli import main
-from tests.test_expression import HOSTILE
+from tests.test_parse import HOSTILE
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from autograd import Value, register_op
-from autograd.expression import MAX_LENGTH, ExpressionError, build, functions, variables
+from autograd.parse import MAX_LENGTH, ExpressionError, build, functions, variables
 
 
 def test_apples():

@@ -1,6 +1,6 @@
 """Arithmetic expressions from text, turned into Values without ``eval``.
 
->>> from autograd.expression import build
+>>> from autograd.parse import build
 >>> out, variables = build("apple*num*tax", {"apple": 100, "num": 2, "tax": 1.1})
 >>> out.backward()
 >>> round(out.data, 9), [round(v.grad, 9) for v in variables.values()]
