@@ -637,7 +637,10 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     loss, accuracy = evaluate(model, inputs, y, task)
     accuracy = accuracy or 0.0  # never None: the task is a classification
-    print(f"training accuracy {100 * accuracy:.1f}% after {steps} steps (data loss {loss:.4f})")
+    print(
+        f"training accuracy {100 * accuracy:.1f}% after {steps} steps "
+        f"(hinge loss {loss:.4f}; the bar adds the L2 term)"
+    )
     try:
         boundary = plot_decision_boundary(
             model,
