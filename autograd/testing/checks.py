@@ -22,7 +22,7 @@ from typing import Any
 from autograd import ops
 from autograd.functional import grad
 from autograd.graph import topological_order
-from autograd.testing.expression import BUILTIN_DOMAINS, Domain
+from autograd.testing.expression import Domain, domain_table, record
 from autograd.value import Value, check_number
 
 __all__ = [
@@ -162,18 +162,6 @@ def _settings(f: object, eps: object, atol: object, rtol: object, who: str) -> N
             raise ValueError(f"{who}: {name} must be a finite number {low}, got {value!r}")
 
 
-def _domains(domains: Mapping[str, Domain] | None, who: str) -> dict[str, Domain]:
-    table = dict(BUILTIN_DOMAINS)
-    if domains is not None:
-        if not isinstance(domains, Mapping):
-            raise TypeError(f"{who}: domains must map op names to Domain, got {type(domains).__name__}")
-        for name, dom in domains.items():
-            if not isinstance(dom, Domain):
-                raise TypeError(f"{who}: domains[{name!r}] must be a Domain, got {type(dom).__name__}")
-            table[name] = dom
-    return table
-
-
 def _output(f: Callable[..., Any], xs: Sequence[float], who: str) -> tuple[list[Value], Value]:
     """Call ``f`` on fresh leaves holding ``xs``; its result must be a finite Value."""
     vs = [Value(x) for x in xs]
@@ -281,7 +269,7 @@ def gradcheck(
     xs = _inputs(inputs, who)
     _settings(f, eps, atol, rtol, who)
     eps, atol, rtol = float(eps), float(atol), float(rtol)
-    table = _domains(domains, who)
+    table = domain_table(domains, who)
     vs, out = _output(f, xs, who)
     order = topological_order(out)
     saved = [node.grad for node in order]
@@ -365,7 +353,7 @@ def gradgradcheck(
     gradcheck(f, inputs, eps=eps, atol=atol, rtol=rtol, domains=domains)
     xs = _inputs(inputs, who)
     eps, atol, rtol = float(eps), float(atol), float(rtol)
-    table = _domains(domains, who)
+    table = domain_table(domains, who)
     vs, out = _output(f, xs, who)
     firsts = grad(out, vs, create_graph=True)
     plain = grad(out, vs)
@@ -514,21 +502,6 @@ def _local_rules(
     return found
 
 
-def _reapply(op: str, prim: ops.Primitive, ins: list[Value], consts: list[float]) -> Value:
-    """The node ``op(ins, consts)`` recorded afresh, as a user's code would record it."""
-    if op == "pow":
-        return ops.apply_pow(ins[0], consts[0])
-    if op == "add" and consts:
-        return ins[0] + consts[0]
-    if op == "mul" and consts:
-        return ins[0] * consts[0]
-    if op == "add_n":
-        return ops.add_n(ins)
-    if op == "dot":
-        return ops.dot(ins[: len(ins) // 2], ins[len(ins) // 2 :])
-    return ops.apply(prim, *ins, *consts)
-
-
 def _local_second_rules(
     out: Value, eps: float, atol: float, rtol: float, table: Mapping[str, Domain], kinks: list[Kink]
 ) -> list[RuleDisagreement]:
@@ -547,7 +520,7 @@ def _local_second_rules(
         points = table.get(node.op, Domain()).points()
         ins = [Value(x) for x in data]
         try:
-            derivs = prim.derivative(_reapply(node.op, prim, ins, consts), *ins, *consts)
+            derivs = prim.derivative(record(node.op, ins, consts), *ins, *consts)
         except (ArithmeticError, ValueError, TypeError):
             continue
         for j, dj in enumerate(derivs):

@@ -294,9 +294,27 @@ def _check_instruction(ins: object, k: int, available: int) -> None:
         raise ValueError(f"{where}: expected {expected}, got {n} inputs and {c} constants")
 
 
-def _apply_value(ins: Instruction, args: list[Value]) -> Value:
-    """Record one instruction with the same calls a user would write."""
-    op, cs = ins.op, ins.constants
+def domain_table(domains: Mapping[str, Domain] | None, who: str) -> dict[str, Domain]:
+    """The built-in domains updated with ``domains`` (op name -> Domain), checked."""
+    table = dict(BUILTIN_DOMAINS)
+    if domains is not None:
+        if not isinstance(domains, Mapping):
+            raise TypeError(f"{who}: domains must map op names to Domain, got {type(domains).__name__}")
+        for name, dom in domains.items():
+            if not isinstance(dom, Domain):
+                raise TypeError(f"{who}: domains[{name!r}] must be a Domain, got {type(dom).__name__}")
+            table[name] = dom
+    return table
+
+
+def record(op: str, args: Sequence[Value], constants: Sequence[float] = ()) -> Value:
+    """Record the node ``op(args, constants)`` with the same calls a user would write.
+
+    ``constants`` are the node's constant operands (``add``/``mul`` by a number, ``pow``'s
+    exponent); ``add_n`` and ``dot`` take all of ``args`` (``dot``: the first half times the
+    second half).
+    """
+    cs = constants
     if op == "add":
         return args[0] + (cs[0] if cs else args[1])
     if op == "mul":
@@ -313,6 +331,11 @@ def _apply_value(ins: Instruction, args: list[Value]) -> Value:
         half = len(args) // 2
         return ops.dot(args[:half], args[half:])
     return ops.apply(ops.get(op), *args)
+
+
+def _apply_value(ins: Instruction, args: list[Value]) -> Value:
+    """Record one instruction on Values."""
+    return record(ins.op, args, ins.constants)
 
 
 def _apply_float(ins: Instruction, args: list[float]) -> float:

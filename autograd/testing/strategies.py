@@ -44,7 +44,7 @@ from hypothesis import strategies as st  # noqa: E402 - after the hook, see its 
 from hypothesis.strategies import SearchStrategy  # noqa: E402
 
 from autograd import ops as _ops  # noqa: E402
-from autograd.testing.expression import BUILTIN_DOMAINS, Domain, Expression, Instruction  # noqa: E402
+from autograd.testing.expression import Domain, Expression, Instruction, domain_table  # noqa: E402
 from autograd.value import Value, check_number  # noqa: E402
 
 __all__ = ["reals", "values", "expressions", "MARGIN", "BOUND"]
@@ -129,14 +129,7 @@ def _op_table(names: Iterable[str] | None, domains: Mapping[str, Domain] | None)
                 raise ValueError(
                     f"expressions: no op {name!r} in the rules table; registered ops: {sorted(table)}"
                 )
-    known = dict(BUILTIN_DOMAINS)
-    if domains is not None:
-        if not isinstance(domains, Mapping):
-            raise TypeError(f"expressions: domains must map op names to Domain, got {type(domains).__name__}")
-        for name, dom in domains.items():
-            if not isinstance(dom, Domain):
-                raise TypeError(f"expressions: domains[{name!r}] must be a Domain, got {type(dom).__name__}")
-            known[name] = dom
+    known = domain_table(domains, "expressions")
     return tuple(
         _Op(n, table[n].arity, table[n].forward, table[n].derivative, known.get(n, Domain())) for n in chosen
     )
