@@ -1,4 +1,4 @@
-"""Helpers shared by the tests: a finite difference and a closeness check.
+"""Helpers shared by the tests: a finite difference, a closeness check, and a fresh interpreter.
 
 Random expression graphs come from the library's own strategies
 (``autograd.testing.strategies.expressions``), and gradient checks from ``autograd.testing``.
@@ -7,6 +7,8 @@ Random expression graphs come from the library's own strategies
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 
 
@@ -22,3 +24,8 @@ def central_difference(f: Callable[[list[float]], float], xs: Sequence[float], i
 
 def assert_close(actual: float, expected: float, *, rel: float = 1e-5, abs_: float = 1e-6) -> None:
     assert math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_), (actual, expected)
+
+
+def run_python(code: str, *, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh Python interpreter (this one's), capturing its output as text."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)

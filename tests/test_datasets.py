@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-import subprocess
 import sys
 
 import numpy as np
@@ -19,6 +18,7 @@ from autograd.datasets import (
     read_csv,
     train_test_split,
 )
+from tests.support import run_python
 
 
 @pytest.mark.parametrize("n", [2, 7, 100])
@@ -115,7 +115,7 @@ def test_core_modules_import_without_optional_dependencies():
         "from autograd.nn import MLP\n"
         "print(MLP(2, [3, 1], seed=0)([1.0, 2.0]).data != None)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 from hypothesis import find, given, settings
@@ -14,6 +12,7 @@ import autograd
 from autograd import Value, grad, topological_order
 from autograd.testing import Domain, Expression, gradcheck
 from autograd.testing.strategies import BOUND, MARGIN, _hypothesis_setup_hook, expressions, reals, values
+from tests.support import run_python
 
 FIND = settings(database=None, derandomize=True, max_examples=2000)
 
@@ -209,7 +208,7 @@ def test_importing_this_module_before_hypothesis_works():
         "print(find(st.from_type(Value), lambda v: v.data > 1).data)\n"
         "print(find(st.from_type(Expression), lambda e: 'exp' in e.ops).source())\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert float(done.stdout.splitlines()[0]) > 1
     assert "exp(" in done.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given
@@ -19,6 +17,7 @@ from autograd.testing import (
     numerical_grad,
 )
 from autograd.testing.strategies import expressions
+from tests.support import run_python
 
 BUILTINS = sorted(
     ["add", "mul", "exp", "log", "reciprocal", "relu", "tanh", "sigmoid", "pow", "vpow", "add_n", "dot"]
@@ -387,6 +386,6 @@ def test_the_library_needs_no_hypothesis():
         "except ImportError:\n"
         "    print('strategies need hypothesis')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n") == ["True True", "strategies need hypothesis", ""]
