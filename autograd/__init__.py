@@ -11,6 +11,7 @@
 from autograd.value import Value  # noqa: I001 - value first: it wires ops and graph together
 from autograd.functional import enable_grad, grad, is_grad_enabled, no_grad
 from autograd.graph import topological_order
+from autograd.compiler import CompiledFunction, TraceMismatchError, compile
 from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
 
 register_op = register
@@ -33,5 +34,8 @@ __all__ = [
     "reciprocal",
     "dot",
     "add_n",
+    "compile",
+    "CompiledFunction",
+    "TraceMismatchError",
     "__version__",
 ]

@@ -60,6 +60,10 @@ class Primitive:
 
 _RULES: dict[str, Primitive] = {}
 
+#: Bumped whenever a rule is declared or replaced; compiled programs (compiler.py) retrace
+#: when it changes, so they never replay a replaced rule.
+generation = 0
+
 
 def get(name: str) -> Primitive:
     """The primitive called ``name``; NotImplementedError if no rule is registered for it."""
@@ -77,7 +81,9 @@ def primitives() -> dict[str, Primitive]:
 
 
 def _declare(prim: Primitive) -> Primitive:
+    global generation
     _RULES[prim.name] = prim
+    generation += 1
     return prim
 
 
