@@ -372,7 +372,10 @@ def _vectorise(prim: ops.Primitive) -> tuple[Callable[..., Any], Callable[..., A
 
     n = prim.arity
     fwd = np.frompyfunc(prim.forward, n, 1)
-    der = np.frompyfunc(lambda out, *xs: tuple(prim.derivative(out, *xs)), n + 1, n)
+    if n == 1:  # frompyfunc with one output wants the element itself, not a 1-tuple
+        der = np.frompyfunc(lambda out, x: prim.derivative(out, x)[0], 2, 1)
+    else:
+        der = np.frompyfunc(lambda out, *xs: tuple(prim.derivative(out, *xs)), n + 1, n)
 
     def forward(*xs: Any) -> Any:
         return np.asarray(fwd(*xs), dtype=np.float64)
@@ -470,7 +473,8 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
                     contrib = f"_asum({g}) * ({d})"
             else:
                 contrib = g if d is _ONE else f"{g} * ({d})"
-            body.append(f"g{p} {'+=' if p in has else '='} {contrib}")
+            # never ``+=``: arrays would be changed in place, and several names share one
+            body.append(f"g{p} = g{p} + {contrib}" if p in has else f"g{p} = {contrib}")
             has.add(p)
     arg_grads = [f"g{k}" if k in has else "0.0" for k in trace.arg_leaf]
     leaf_grads = [f"g{k}" for k in trace.captured]

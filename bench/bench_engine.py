@@ -74,21 +74,33 @@ def main() -> int:
     if not have_micrograd:
         print("micrograd is not installed (pip install micrograd==0.1.0, or `make bench`): "
               "running this engine alone, no ratios.", file=sys.stderr)
+    have_torch = importlib.util.find_spec("torch") is not None
+    have_numpy = importlib.util.find_spec("numpy") is not None
+    if not have_torch:
+        print("torch is not installed (pip install torch==2.13.0): no batched-tensor peer.", file=sys.stderr)
     ours = Worker("autograd")
     peer = Worker("micrograd") if have_micrograd else None
+    floats = Worker("floats")
+    tensors = Worker("torch") if have_torch else None
     results: dict[str, Any] = {"machine": machine()}
     print(f"machine: {results['machine']}\n")
 
     # ---------------------------------------------------------------- W1
-    jobs = [(ours, "binary"), (ours, "dot")] + ([(peer, "binary")] if peer else [])
+    jobs = [(ours, "binary"), (ours, "dot"), (ours, "compiled"), (floats, "forward")]
+    jobs += [(peer, "binary")] if peer else []
+    jobs += [(ours, "batched")] if have_numpy else []
+    jobs += [(tensors, "tensors")] if tensors else []
     times: dict[str, list[float]] = {}
     first_loss: dict[str, float] = {}
+    first_time: dict[str, float] = {}
     for worker, style in jobs:  # warm-up step, also the first loss (same weights everywhere)
-        first_loss[f"{worker.engine}/{style}"] = worker.ask(kind="w1", style=style, steps=1)["losses"][0]
+        reply = worker.ask(kind="w1", style=style, steps=1)  # type: ignore[union-attr]
+        first_loss[f"{worker.engine}/{style}"] = reply["losses"][0]  # type: ignore[union-attr]
+        first_time[f"{worker.engine}/{style}"] = reply["times"][0]  # type: ignore[union-attr]
     for r in range(args.rounds):
         for worker, style in (jobs if r % 2 == 0 else jobs[::-1]):
-            reply = worker.ask(kind="w1", style=style, steps=args.steps)
-            times.setdefault(f"{worker.engine}/{style}", []).extend(reply["times"])
+            reply = worker.ask(kind="w1", style=style, steps=args.steps)  # type: ignore[union-attr]
+            times.setdefault(f"{worker.engine}/{style}", []).extend(reply["times"])  # type: ignore[union-attr]
     med = {k: statistics.median(v) for k, v in times.items()}
     results["w1_median_s"] = med
     results["w1_first_loss"] = first_loss
@@ -96,11 +108,20 @@ def main() -> int:
     print(f"W1: micrograd's demo step, {args.rounds} interleaved rounds x {args.steps} steps back to back")
     print("| engine | neuron built with | median ms/step | speed-up vs micrograd | first loss |")
     print("|---|---|---|---|---|")
-    labels = {"binary": "binary `*` and `+`", "dot": "`dot` + `add_n`"}
+    labels = {"binary": "binary `*` and `+`", "dot": "`dot` + `add_n`",
+              "compiled": "`dot` + `add_n`, `autograd.compile`",
+              "batched": "`autograd.compile(...).batch` over NumPy arrays",
+              "forward": "plain floats, forward only", "tensors": "batched float64 tensors"}
     for key, m in med.items():
         engine, style = key.split("/")
         ratio = f"{base / m:.1f}x" if base else "n/a"
-        print(f"| {engine} | {labels[style]} | {m * 1e3:.1f} | {ratio} | {first_loss[key]!r} |")
+        print(f"| {engine} | {labels[style]} | {m * 1e3:.2f} | {ratio} | {first_loss[key]!r} |")
+    results["w1_first_step_s"] = first_time
+    print(f"first compiled step (trace + code generation + compile): "
+          f"{first_time['autograd/compiled']:.2f} s")
+    if have_numpy:
+        print(f"first batched step (trace + code generation + compile): "
+              f"{first_time['autograd/batched']:.2f} s")
 
     # ---------------------------------------------------------------- W2
     depths = [int(d) for d in args.depths.split(",")]
@@ -168,6 +189,12 @@ def main() -> int:
     if base:
         checks.append(("W1(a) binary >= 8x faster than micrograd", base / med["autograd/binary"], 8, ">="))
         checks.append(("W1(b) dot >= 20x faster than micrograd", base / med["autograd/dot"], 20, ">="))
+        checks.append(("W1 compiled >= 75x faster than micrograd", base / med["autograd/compiled"], 75, ">="))
+    checks.append(("W1 compiled step <= 4x the forward on plain floats",
+                   med["autograd/compiled"] / med["floats/forward"], 4, "<="))
+    if tensors and have_numpy:
+        checks.append(("W1 batched replay <= 4x PyTorch on batched tensors",
+                       med["autograd/batched"] / med["torch/tensors"], 4, "<="))
     if growth is not None:
         checks.append((f"W2 time({depths[-1]:,}) <= 12x time({depths[0]:,})", growth, 12, "<="))
     checks.append(("W3 <= 120 bytes per Value", w3["autograd"]["bytes_per_value"], 120, "<="))
@@ -177,8 +204,10 @@ def main() -> int:
     results["targets"] = [(n, g, t, h) for n, g, t, h in checks]
 
     ours.close()
-    if peer:
-        peer.close()
+    floats.close()
+    for w in (peer, tensors):
+        if w:
+            w.close()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

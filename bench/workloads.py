@@ -3,7 +3,8 @@
 The worker reads one JSON request per line on stdin and answers one JSON line on stdout,
 so the driver can interleave the engines call by call. Engines:
 
-* ``autograd``: this package; ``micrograd``: micrograd==0.1.0 from PyPI.
+* ``autograd``: this package; ``micrograd``: micrograd==0.1.0 from PyPI; ``floats``: plain
+  Python floats (W1's forward only); ``torch``: PyTorch 2.13 on batched tensors.
 
 Workloads:
 
@@ -12,7 +13,10 @@ Workloads:
   that freeing the previous step's graph (and the cyclic garbage collector) is paid inside
   the timing. ``style="binary"`` builds every neuron from binary ``*`` and ``+`` exactly as
   micrograd does; ``style="dot"`` uses ``autograd.dot`` for the weighted sums and
-  ``autograd.add_n`` for the loss sums.
+  ``autograd.add_n`` for the loss sums; ``style="compiled"`` runs that loss through
+  ``autograd.compile`` and ``style="batched"`` replays the per-point loss over NumPy arrays
+  of all points (``.batch``); engine ``floats`` style ``forward`` is the same forward on plain
+  floats, engine ``torch`` style ``tensors`` the whole step on batched tensors.
 * ``w2``: the chain ``y = y*0.999 + x*0.001`` of a given depth: forward + backward.
 * ``w2`` with engine ``floor``: the same object graph from bare slotted objects, no
   arithmetic and no backward: the floor set by CPython for one object per node.
@@ -119,6 +123,125 @@ class W1:
         return float(total.data)
 
 
+class W1Compiled:
+    """W1 with the same dot-style loss, through ``autograd.compile``: the first step traces,
+    later steps replay the generated code (zero_grad + replay + update are timed)."""
+
+    def __init__(self, engine: str, style: str) -> None:
+        import autograd
+        from autograd import Value
+
+        self.job = W1("autograd", "dot")
+        model, xs, ys = self.job.model, self.job.xs, self.job.ys
+        self.params = model.params
+
+        def loss() -> Any:
+            scores = [model(list(map(Value, x))) for x in xs]
+            losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+            reg = 1e-4 * autograd.dot(model.params, model.params)
+            return autograd.add_n(losses) * (1.0 / len(losses)) + reg
+
+        self.compiled = autograd.compile(loss)
+
+    def step(self) -> float:
+        for p in self.params:
+            p.grad = 0.0
+        total = self.compiled()
+        for p in self.params:
+            p.data -= 0.05 * p.grad
+        return total
+
+
+class W1Batched:
+    """W1 through ``autograd.compile(...).batch``: the per-point hinge loss replayed over
+    NumPy arrays of all 100 points (gradient 1/100 each), plus the compiled L2 term."""
+
+    def __init__(self, engine: str, style: str) -> None:
+        import numpy as np
+
+        import autograd
+
+        self.job = W1("autograd", "dot")
+        model = self.job.model
+        self.params = model.params
+        self.X = np.array(self.job.xs)
+        self.Y = np.array(self.job.ys)
+        self.point = autograd.compile(lambda x, y: (1 + -y * model(x)).relu())
+        self.reg = autograd.compile(lambda: 1e-4 * autograd.dot(model.params, model.params))
+
+    def step(self) -> float:
+        for p in self.params:
+            p.grad = 0.0
+        n = len(self.Y)
+        res = self.point.batch(self.X, self.Y, gradient=1.0 / n)
+        total = float(res.values.sum()) * (1.0 / n) + self.reg()
+        for p in self.params:
+            p.data -= 0.05 * p.grad
+        return total
+
+
+class W1Floats:
+    """The same forward (scores, hinge losses, mean, L2) written on plain Python floats, as
+    a user would without an engine: no graph, no backward, no update."""
+
+    def __init__(self, engine: str, style: str) -> None:
+        self.layers = initial_weights([2, 16, 16, 1])
+        self.params = [p for rows, bs in self.layers for row, b in zip(rows, bs) for p in (*row, b)]
+        self.xs, self.ys = two_moons(100)
+
+    def step(self) -> float:
+        from operator import mul
+
+        layers = self.layers
+        last = len(layers) - 1
+        losses = []
+        for x, y in zip(self.xs, self.ys):
+            h = x
+            for i, (rows, bs) in enumerate(layers):
+                h = [sum(map(mul, row, h)) + b for row, b in zip(rows, bs)]
+                if i != last:
+                    h = [a if a > 0 else 0.0 for a in h]
+            m = 1 + -y * h[0]
+            losses.append(m if m > 0 else 0.0)
+        return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(map(mul, self.params, self.params))
+
+
+class W1Torch:
+    """W1 in PyTorch 2.13 on batched float64 tensors: the whole step as a user writes it."""
+
+    def __init__(self, engine: str, style: str) -> None:
+        import torch
+
+        self.torch = torch
+        xs, ys = two_moons(100)
+        self.X = torch.tensor(xs, dtype=torch.float64)
+        self.Y = torch.tensor(ys, dtype=torch.float64)
+        self.params = []
+        for rows, bs in initial_weights([2, 16, 16, 1]):
+            self.params.append(torch.tensor(rows, dtype=torch.float64, requires_grad=True))
+            self.params.append(torch.tensor(bs, dtype=torch.float64, requires_grad=True))
+
+    def step(self) -> float:
+        torch, ps = self.torch, self.params
+        h = self.X
+        for i in range(0, len(ps), 2):
+            h = h @ ps[i].T + ps[i + 1]
+            if i + 2 < len(ps):
+                h = h.relu()
+        data_loss = (1 - self.Y * h[:, 0]).relu().mean()
+        total = data_loss + 1e-4 * sum((p * p).sum() for p in ps)
+        for p in ps:
+            p.grad = None
+        total.backward()
+        with torch.no_grad():
+            for p in ps:
+                p -= 0.05 * p.grad
+        return float(total.item())
+
+
+W1_KINDS = {"compiled": W1Compiled, "batched": W1Batched, "forward": W1Floats, "tensors": W1Torch}
+
+
 def chain(value_cls: Any, depth: int) -> tuple[Any, Any]:
     x = value_cls(0.5)
     y = x
@@ -221,7 +344,7 @@ def main(engine: str) -> None:
             if kind == "w1":
                 style = req["style"]
                 if style not in w1:
-                    w1[style] = W1(engine, style)
+                    w1[style] = W1_KINDS.get(style, W1)(engine, style)  # type: ignore[assignment]
                 job = w1[style]
                 times, losses = [], []
                 for _ in range(req["steps"]):  # back to back, like a training loop
