@@ -204,11 +204,12 @@ class _Trace:
     arg_leaf: list[int]  # per flat argument: position of its leaf in nodes, or -1 if f ignores it
     captured: list[int]  # positions of the leaves that are not arguments (parameters, constants)
     signature: list[tuple[Any, ...]]  # per node: what must stay the same between calls
+    aux: list[int]  # positions of the auxiliary outputs (has_aux=True)
 
 
 def _record(
-    f: Callable[..., Any], spec: tuple[Any, ...], flat: list[Any], name: str
-) -> tuple[Value, list[Value]]:
+    f: Callable[..., Any], spec: tuple[Any, ...], flat: list[Any], name: str, has_aux: bool = False
+) -> tuple[Value, list[Value], list[Value]]:
     leaves: list[Value] = []
     for i, a in enumerate(flat):
         if isinstance(a, Value):
@@ -224,12 +225,26 @@ def _record(
     args, _ = _unflatten(spec, leaves)
     with enable_grad():
         out = f(*args)
+    aux: list[Value] = []
+    if has_aux:
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise TypeError(
+                f"compile(has_aux=True): {name} must return a pair (Value, sequence of Values), "
+                f"got {type(out).__name__}: {out!r:.80}"
+            )
+        out, extra = out
+        aux = list(extra)
+        for k, v in enumerate(aux):
+            if not isinstance(v, Value):
+                raise TypeError(
+                    f"compile: auxiliary output {k} of {name} must be a Value, got {type(v).__name__}"
+                )
     if not isinstance(out, Value):
         raise TypeError(f"compile: {name} must return a Value, got {type(out).__name__}: {out!r:.80}")
-    return out, leaves
+    return out, leaves, aux
 
 
-def _analyse(out: Value, leaves: list[Value]) -> _Trace:
+def _analyse(out: Value, leaves: list[Value], aux: Sequence[Value] = ()) -> _Trace:
     nodes = topological_order(out)
     nodes.reverse()
     index = {id(n): i for i, n in enumerate(nodes)}
@@ -244,7 +259,15 @@ def _analyse(out: Value, leaves: list[Value]) -> _Trace:
         op = n.op
         prim = ops.get(op)
         signature.append((op, tuple(index[id(p)] for p in n.parents), n.op_args, prim))
-    return _Trace(nodes, index, arg_leaf, captured, signature)
+    aux_at: list[int] = []
+    for k, v in enumerate(aux):
+        if id(v) not in index:
+            raise ValueError(
+                f"compile(has_aux=True): auxiliary output {k} is not part of the output's graph; "
+                "only Values the output depends on can be replayed"
+            )
+        aux_at.append(index[id(v)])
+    return _Trace(nodes, index, arg_leaf, captured, signature, aux_at)
 
 
 def _compare(old: _Trace, new: _Trace, call: int) -> None:
@@ -259,6 +282,8 @@ def _compare(old: _Trace, new: _Trace, call: int) -> None:
         raise TraceMismatchError(f"{where}: {len(new.nodes)} nodes now, {len(old.nodes)} when traced{hint}")
     if old.arg_leaf != new.arg_leaf:
         raise TraceMismatchError(f"{where}: the arguments reach the graph at other nodes{hint}")
+    if old.aux != new.aux:
+        raise TraceMismatchError(f"{where}: the auxiliary outputs are other nodes{hint}")
     for k, (a, b) in enumerate(zip(old.signature, new.signature)):
         if a != b:
             def show(s: tuple[Any, ...]) -> str:
@@ -340,8 +365,9 @@ def _scalar_source(trace: _Trace, consts: dict[str, Any], backward: bool) -> str
         body.append(f"v{k} = L{k}.data")
     for lines, _ in per_node:
         body.extend(lines)
+    aux = "".join(f"v{k}, " for k in trace.aux)
     if not backward:
-        body.append(f"return v{root}")
+        body.append(f"return v{root}, ({aux})")
     else:
         body.append(f"g{root} = G")
         has = {root}
@@ -353,7 +379,7 @@ def _scalar_source(trace: _Trace, consts: dict[str, Any], backward: bool) -> str
         for k in trace.captured:
             body.append(f"L{k}.grad += g{k}")
         grads = ", ".join(f"g{k}" for k in sorted(seen_arg))
-        body.append(f"return v{root}, ({grads}{',' if seen_arg else ''})")
+        body.append(f"return v{root}, ({grads}{',' if seen_arg else ''}), ({aux})")
     inner = "\n".join("        " + line for line in body)
     cells = ", ".join(f"L{k}" for k in trace.captured)
     return f"def _make({cells}):\n    def replay(A, G):\n{inner}\n    return replay\n"
@@ -478,9 +504,10 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
             has.add(p)
     arg_grads = [f"g{k}" if k in has else "0.0" for k in trace.arg_leaf]
     leaf_grads = [f"g{k}" for k in trace.captured]
+    aux = "".join(f"v{k}, " for k in trace.aux)
     body.append(
         f"return v{root}, ({', '.join(arg_grads)}{',' if arg_grads else ''}), "
-        f"({', '.join(leaf_grads)}{',' if leaf_grads else ''})"
+        f"({', '.join(leaf_grads)}{',' if leaf_grads else ''}), ({aux})"
     )
     inner = "\n".join("        " + line for line in body)
     cells = ", ".join(f"L{k}" for k in trace.captured)
@@ -510,6 +537,7 @@ class BatchResult:
     values: Any
     grads: tuple[Any, ...]
     leaf_grads: list[tuple[Value, Any]]
+    aux: tuple[Any, ...] = ()  # has_aux=True: one array of shape (N,) per auxiliary output
 
 
 # --------------------------------------------------------------------------- the wrapper
@@ -530,17 +558,20 @@ class CompiledFunction:
     gradients to ``.grad`` as ``f(...).backward()`` would.
 
     Methods: ``run(*args, gradient=1.0)``, ``forward(*args)`` (no backward, nothing
-    written), ``batch(*arrays, gradient=1.0, per_example=False)`` (needs NumPy), and
-    ``source`` (the generated Python of the last trace). ``traces`` counts the traces made.
+    written), ``grad(*args)`` (the arguments' gradients, nothing written),
+    ``batch(*arrays, gradient=1.0, per_example=False)`` (needs NumPy), and ``source`` (the
+    generated Python of the last trace). ``traces`` counts the traces made.
     """
 
-    def __init__(self, f: Callable[..., Any], *, check: bool = False) -> None:
+    def __init__(self, f: Callable[..., Any], *, check: bool = False, has_aux: bool = False) -> None:
         if not callable(f):
             raise TypeError(f"compile: expected a callable, got {type(f).__name__}: {f!r:.80}")
-        if type(check) is not bool:
-            raise TypeError(f"compile: check must be a bool, got {type(check).__name__}")
+        for flag, value in (("check", check), ("has_aux", has_aux)):
+            if type(value) is not bool:
+                raise TypeError(f"compile: {flag} must be a bool, got {type(value).__name__}")
         self.function = f
         self.check = check
+        self.has_aux = has_aux
         self.traces = 0
         self.calls = 0
         self._name = getattr(f, "__qualname__", None) or type(f).__name__
@@ -573,9 +604,14 @@ class CompiledFunction:
                 kinds.append(-1)
         return (spec, tuple(kinds)), flat, spec
 
-    def _trace(self, key: Any, flat: list[Any], spec: tuple[Any, ...]) -> _Program:
-        out, leaves = _record(self.function, spec, flat, self._name)
-        trace = _analyse(out, leaves)
+    def _record(self, flat: list[Any], spec: tuple[Any, ...]) -> tuple[Value, list[Value], list[Value]]:
+        return _record(self.function, spec, flat, self._name, self.has_aux)
+
+    def _trace(
+        self, key: Any, flat: list[Any], recording: tuple[Value, list[Value], list[Value]]
+    ) -> _Program:
+        out, leaves, aux = recording
+        trace = _analyse(out, leaves, aux)
         self.traces += 1
         consts: dict[str, Any] = {}
         source = _scalar_source(trace, consts, backward=True)
@@ -590,53 +626,66 @@ class CompiledFunction:
                 slots.append((pos, order.index(k)))
         prog = _Program(trace, captured, ops.generation, replay, source=source, arg_grad_slots=slots)
         self._cache[key] = prog
+        self._last = prog
         return prog
 
-    def _program(self, args: tuple[Any, ...]) -> tuple[_Program, list[Any], tuple[Any, ...]]:
+    def _program(self, args: tuple[Any, ...]) -> tuple[_Program, Any, list[Any], tuple[Any, ...]]:
         key, flat, spec = self._key(args)
         prog = self._cache.get(key)
-        if prog is None or prog.generation != ops.generation:
-            prog = self._trace(key, flat, spec)
-        else:
+        stale = prog is None or prog.generation != ops.generation
+        if prog is not None and not stale:
             captured = {id(v) for v in prog.leaves}
-            for a in flat:  # a Value argument that is also one of the trace's captured leaves
-                if a.__class__ is Value and id(a) in captured:
-                    prog = self._trace(key, flat, spec)
-                    break
-            if self.check:
-                out, leaves = _record(self.function, spec, flat, self._name)
-                _compare(prog.trace, _analyse(out, leaves), self.calls + 1)
+            # a Value argument that is also one of the trace's captured leaves: another graph
+            stale = any(a.__class__ is Value and id(a) in captured for a in flat)
+        if prog is None or stale:
+            prog = self._trace(key, flat, self._record(flat, spec))
+        elif self.check:
+            out, leaves, aux = self._record(flat, spec)
+            _compare(prog.trace, _analyse(out, leaves, aux), self.calls + 1)
         self._last = prog
-        return prog, flat, spec
+        return prog, key, flat, spec
+
+    def _result(self, value: float, aux: Sequence[float]) -> Any:
+        return (value, list(aux)) if self.has_aux else value
+
+    def _dynamic(
+        self, key: Any, flat: list[Any], spec: tuple[Any, ...]
+    ) -> tuple[Value, list[Value], list[Value]]:
+        """The replay failed (a domain error, an overflow): run f on Values, which raises the
+        engine's own error; if it does not (f took another branch), that graph becomes the trace."""
+        recording = self._record(flat, spec)
+        self._trace(key, flat, recording)
+        return recording
 
     # ---------------------------------------------------------------- calls
-    def __call__(self, *args: Any) -> float:
+    def __call__(self, *args: Any) -> Any:
         return self.run(*args)
 
-    def run(self, *args: Any, gradient: float = 1.0) -> float:
+    def run(self, *args: Any, gradient: float = 1.0) -> Any:
         """f's value at ``args``; adds gradient * d f / d leaf to each leaf's ``.grad``
         (Value arguments and the leaves f uses, such as a model's parameters). Under
-        ``no_grad()`` it only computes the value."""
+        ``no_grad()`` it only computes the value. With ``has_aux=True``: ``(value, aux)``,
+        aux a list of floats."""
         gradient = check_number(gradient, "compiled function: gradient")
         if not is_grad_enabled():
             return self.forward(*args)
-        prog, flat, spec = self._program(args)
+        prog, key, flat, spec = self._program(args)
         self.calls += 1
         datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
         try:
-            value, grads = prog.replay(datas, gradient)
+            value, grads, aux = prog.replay(datas, gradient)
         except (ArithmeticError, ValueError):
-            # Let the dynamic engine raise its own error (or record the new graph).
-            out, _ = _record(self.function, spec, flat, self._name)
+            out, _, aux_values = self._dynamic(key, flat, spec)
             out.backward(gradient)
-            return out.data
+            return self._result(out.data, [v.data for v in aux_values])
         for pos, j in prog.arg_grad_slots or ():
             flat[pos].grad += grads[j]
-        return value  # type: ignore[no-any-return]
+        return self._result(value, aux)
 
-    def forward(self, *args: Any) -> float:
-        """f's value at ``args``; no gradient is computed and nothing is written."""
-        prog, flat, spec = self._program(args)
+    def forward(self, *args: Any) -> Any:
+        """f's value at ``args`` (with ``has_aux``: ``(value, aux)``); no gradient is computed
+        and nothing is written."""
+        prog, key, flat, spec = self._program(args)
         self.calls += 1
         if prog.forward is None:
             consts: dict[str, Any] = {}
@@ -644,22 +693,23 @@ class CompiledFunction:
             prog.forward = _build(src, {**_SCALAR_NS, **consts}, prog.leaves, self._name)
         datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
         try:
-            return prog.forward(datas, 0.0)  # type: ignore[no-any-return]
+            value, aux = prog.forward(datas, 0.0)
         except (ArithmeticError, ValueError):
-            out, _ = _record(self.function, spec, flat, self._name)
-            return out.data
+            out, _, aux_values = self._dynamic(key, flat, spec)
+            return self._result(out.data, [v.data for v in aux_values])
+        return self._result(value, aux)
 
     def grad(self, *args: Any) -> tuple[float, tuple[float, ...]]:
         """``(value, gradients)``: d f / d argument for each scalar argument, in the order
         the arguments are flattened; no ``.grad`` is touched."""
-        prog, flat, spec = self._program(args)
+        prog, key, flat, spec = self._program(args)
         self.calls += 1
         saved = [leaf.grad for leaf in prog.leaves]
         datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
         try:
-            value, grads = prog.replay(datas, 1.0)
+            value, grads, _ = prog.replay(datas, 1.0)
         except (ArithmeticError, ValueError):
-            out, leaves = _record(self.function, spec, flat, self._name)
+            out, leaves, _ = self._dynamic(key, flat, spec)
             return out.data, grad(out, leaves)
         finally:
             for leaf, g in zip(prog.leaves, saved):
@@ -706,7 +756,7 @@ class CompiledFunction:
             raise ValueError(f"batch: gradient must be a number or an array of {n}, got shape {g.shape}")
         g = np.broadcast_to(g, (n,)).astype(np.float64)
         example = tuple(arr[0].tolist() for arr in arrays)
-        prog, _, spec = self._program(example)
+        prog, _, _, spec = self._program(example)
         for i, (s, arr) in enumerate(zip(spec, arrays)):
             if _shape(s) != arr.shape[1:]:
                 raise ValueError(
@@ -716,8 +766,8 @@ class CompiledFunction:
             for k in range(1, n):
                 flat_k: list[Any] = []
                 _flatten(tuple(a[k].tolist() for a in arrays), flat_k)
-                out, leaves = _record(self.function, spec, flat_k, self._name)
-                _compare(prog.trace, _analyse(out, leaves), self.calls + 1)
+                out, leaves, aux = self._record(flat_k, spec)
+                _compare(prog.trace, _analyse(out, leaves, aux), self.calls + 1)
         self.calls += 1
         if prog.batch is None:
             prog.batch = {}
@@ -730,7 +780,7 @@ class CompiledFunction:
         columns = np.concatenate([a.reshape(n, -1) for a in arrays], axis=1).T.copy()
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise"):
-                values, arg_grads, leaf_grads = fn(columns, g)
+                values, arg_grads, leaf_grads, aux_values = fn(columns, g)
         except (ArithmeticError, ValueError) as exc:
             self._raise_for_example(arrays, exc)
             raise
@@ -750,7 +800,8 @@ class CompiledFunction:
             else:
                 pairs.append((leaf, float(gl)))
                 leaf.grad += float(gl)
-        return BatchResult(values, tuple(grads), pairs)
+        aux_arrays = tuple(np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)).copy() for a in aux_values)
+        return BatchResult(values, tuple(grads), pairs, aux_arrays)
 
     def _raise_for_example(self, arrays: list[Any], exc: BaseException) -> None:
         """Find the first example the dynamic engine fails on and raise its error."""
@@ -759,15 +810,20 @@ class CompiledFunction:
             try:
                 flat: list[Any] = []
                 spec = _flatten(example, flat)
-                _record(self.function, spec, flat, self._name)
+                self._record(flat, spec)
             except (ArithmeticError, ValueError) as err:
                 err.add_note(f"in example {k} of the batch")
                 raise
         raise ArithmeticError(f"batch: the NumPy replay failed ({exc}) on no single example") from exc
 
 
-def compile(f: Callable[..., Any], *, check: bool = False) -> CompiledFunction:
+def compile(f: Callable[..., Any], *, check: bool = False, has_aux: bool = False) -> CompiledFunction:
     """Compile ``f`` (Values in, one Value out) into a replay over floats.
+
+    ``check=True`` records f's graph again at every call and raises TraceMismatchError if
+    it differs from the trace. ``has_aux=True``: f returns ``(value, [Values...])`` and the
+    compiled function returns ``(value, [floats...])``, the extra Values' numbers (a
+    model's outputs next to its loss, say); they must be part of the value's graph.
 
     >>> from autograd import Value
     >>> w = Value(0.5)
@@ -777,4 +833,4 @@ def compile(f: Callable[..., Any], *, check: bool = False) -> CompiledFunction:
     >>> step.traces, round(step(2.0), 6), round(w.grad, 6)
     (1, 0.761594, 1.679897)
     """
-    return CompiledFunction(f, check=check)
+    return CompiledFunction(f, check=check, has_aux=has_aux)

@@ -42,6 +42,7 @@ from typing import Any, TextIO
 from autograd import losses
 from autograd._files import write_atomically
 from autograd.cli import UsageError
+from autograd.compiler import compile as compile_function
 from autograd.datasets import (
     DataFileError,
     MissingDependencyError,
@@ -53,6 +54,7 @@ from autograd.datasets import (
 )
 from autograd.functional import no_grad
 from autograd.nn import ACTIVATIONS, MLP, ModelFileError, load_with_metadata
+from autograd.ops import add_n, dot
 from autograd.optim import SGD, Adam, Optimizer
 from autograd.value import Value
 
@@ -294,6 +296,7 @@ def fit(
     progress: bool = True,
     description: str = "train",
     stream: TextIO | None = None,
+    compile: bool = False,
 ) -> list[EpochStats]:
     """Train ``model`` on ``(inputs, labels)`` for ``epochs`` passes; returns one EpochStats per epoch.
 
@@ -301,6 +304,12 @@ def fit(
     ``batch_size`` (default: the whole set, as micrograd's demo). The loss is
     ``task``'s loss plus ``l2 * sum(p * p)`` over the parameters; ``lr_schedule(step)``, when
     given, sets the optimiser's learning rate before each step (steps count from 0).
+
+    ``compile=True`` records one sample's loss once and replays it (``autograd.compile``) for
+    every sample, each replay adding its share of the batch's gradient; the L2 term is
+    compiled too. Same losses and gradients as the dynamic engine up to the order in which
+    the samples' gradients are added. Hinge, mse and cross-entropy only: the bce losses
+    take a branch on each sample's value, which a replay cannot follow.
     """
     _check_data(model, inputs, labels, task, "fit")
     if type(epochs) is not int or epochs < 1:
@@ -312,9 +321,14 @@ def fit(
         raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r:.80}")
     if type(l2) not in (int, float) or not math.isfinite(l2) or l2 < 0:
         raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r:.80}")
+    if type(compile) is not bool:
+        raise TypeError(f"fit: compile must be a bool, got {type(compile).__name__}")
     targets = task.targets(labels)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     params = model.parameters()
+    if compile:
+        sample_loss, sample_targets = _compiled_sample_loss(model, task, targets)
+        reg_loss = compile_function(lambda: l2 * losses.l2(params)) if l2 else None
     batches = math.ceil(n / batch_size)
     bar = _Progress(epochs * batches, epochs, description, progress, stream or sys.stderr)
     history: list[EpochStats] = []
@@ -329,18 +343,31 @@ def fit(
             seen = 0
             for start in range(0, n, batch_size):
                 batch = order[start : start + batch_size]
-                outs = [model.forward(inputs[i]) for i in batch]
-                loss = task.loss_value(outs, [targets[i] for i in batch])
-                if l2:
-                    loss = loss + l2 * losses.l2(params)
+                if compile:
+                    optimizer.zero_grad()
+                    scale = 1.0 / len(batch)
+                    values: list[float] = []
+                    numbers: list[list[float]] = []
+                    for i in batch:
+                        value, out_numbers = sample_loss.run(inputs[i], sample_targets[i], gradient=scale)
+                        values.append(value)
+                        numbers.append(out_numbers)
+                    loss_value = sum(values) * scale
+                    if reg_loss is not None:
+                        loss_value = loss_value + reg_loss()
+                else:
+                    outs = [model.forward(inputs[i]) for i in batch]
+                    loss = task.loss_value(outs, [targets[i] for i in batch])
+                    if l2:
+                        loss = loss + l2 * losses.l2(params)
+                    numbers = [[o.data for o in out] for out in outs]
+                    loss_value = loss.data
+                    optimizer.zero_grad()
+                    loss.backward()
                 if task.is_classification:
-                    correct += sum(
-                        task.decide([o.data for o in out]) == float(labels[i]) for out, i in zip(outs, batch)
-                    )
+                    correct += sum(task.decide(out) == float(labels[i]) for out, i in zip(numbers, batch))
                 seen += len(batch)
-                total_loss += loss.data * len(batch)
-                optimizer.zero_grad()
-                loss.backward()
+                total_loss += loss_value * len(batch)
                 if lr_schedule is not None:
                     optimizer.lr = lr_schedule(step)
                 optimizer.step()
@@ -354,8 +381,58 @@ def fit(
     return history
 
 
+def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple[Any, list[Any]]:
+    """One sample's loss as a compiled function of (features, target), with the model's
+    outputs as auxiliary results; and each sample's target argument. Written so that the
+    sum over a batch, times 1/batch size, is the loss ``task.loss_value`` computes."""
+    if task.loss == "hinge":  # relu(1 - t s)
+
+        def hinge(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
+            out = model.forward(x)
+            return (out[0] * -t + 1.0).relu(), out
+
+        return compile_function(hinge, has_aux=True), targets
+    if task.loss == "mse":  # (s - t)^2
+
+        def squared(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
+            out = model.forward(x)
+            d = out[0] - t
+            return d * d, out
+
+        return compile_function(squared, has_aux=True), targets
+    if task.loss == "cross-entropy":  # log-sum-exp(z) - z . one_hot(t)
+        k = task.n_outputs
+
+        def cross_entropy(x: list[Value], one_hot: list[Value]) -> tuple[Value, list[Value]]:
+            out = model.forward(x)
+            # The log-sum-exp's shift is the largest logit of the traced sample, a constant in
+            # the replay: any constant gives the same value and gradient, and one that makes
+            # exp overflow for another sample makes the replay record that sample again.
+            return losses._log_sum_exp(out) - dot(out, one_hot), out
+
+        one_hots = [[1.0 if j == int(t) else 0.0 for j in range(k)] for t in targets]
+        return compile_function(cross_entropy, has_aux=True), one_hots
+    raise ValueError(
+        f"fit: compile=True supports the hinge, mse and cross-entropy losses, not {task.loss}: "
+        "it takes a branch on each sample's value, which a compiled replay cannot follow"
+    )
+
+
+#: outputs() compiles the model's forward for this many inputs or more (tracing costs
+#: about one forward on Values and generating the code a few more).
+COMPILE_OUTPUTS_FROM = 200
+
+
 def outputs(model: MLP, inputs: Features) -> list[list[float]]:
-    """The model's output numbers for each sample, computed without recording a graph."""
+    """The model's output numbers for each sample, computed without recording a graph.
+
+    From COMPILE_OUTPUTS_FROM inputs on, the forward is compiled (``autograd.compile``) and
+    replayed on floats: the same numbers, several times faster (the decision boundary's
+    2,500 grid points, say).
+    """
+    if len(inputs) >= COMPILE_OUTPUTS_FROM:
+        forward = compile_function(lambda x: (add_n(o := model.forward(x)), o), has_aux=True).forward
+        return [forward(x)[1] for x in inputs]
     with no_grad():
         return [[v.data for v in model.forward(x)] for x in inputs]
 
@@ -633,6 +710,7 @@ def run_demo(args: argparse.Namespace) -> int:
         lr_schedule=lambda k: 1.0 - 0.9 * k / steps,
         progress=not args.no_progress,
         description="demo",
+        compile=not args.no_compile,
         seed=args.seed,
     )
     loss, accuracy = evaluate(model, inputs, y, task)
@@ -710,6 +788,11 @@ def run_train(args: argparse.Namespace) -> int:
         task = Task.for_labels(args.loss, labels)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if args.compile and task.loss not in ("hinge", "mse", "cross-entropy"):
+        raise UsageError(
+            f"--compile: supports the hinge, mse and cross-entropy losses, not {task.loss} "
+            "(it takes a branch on each sample's value, which a compiled replay cannot follow)"
+        )
     if args.test_fraction > 0:
         if len(inputs) < 4:
             raise UsageError(f"--test-fraction: {len(inputs)} samples are too few to hold some out; use 0")
@@ -750,6 +833,7 @@ def run_train(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
             progress=not args.no_progress,
+            compile=args.compile,
         )
     except (ValueError, OverflowError, ZeroDivisionError) as error:
         raise UsageError(f"training failed: {error}; try a smaller --lr") from None
@@ -856,6 +940,11 @@ def add_subcommands(subparsers: Any) -> None:
         "--seed", type=_int, default=0, help="seed for the data and the weights (default: %(default)s)"
     )
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="train on the dynamic engine instead of replaying the compiled loss (slower, same result)",
+    )
     demo.set_defaults(run=run_demo)
 
     train = subparsers.add_parser(
@@ -950,6 +1039,12 @@ def add_subcommands(subparsers: Any) -> None:
         "--plot", metavar="FILE.png", help="draw the training curves (and the boundary for 2-D data)"
     )
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--compile",
+        action="store_true",
+        help="record one sample's loss once and replay it as generated Python (autograd.compile): "
+        "faster, same numbers; hinge, mse and cross-entropy losses",
+    )
     train.set_defaults(run=run_train)
 
     pred = subparsers.add_parser(

@@ -348,3 +348,37 @@ def test_deep_chains_compile(depth_hundreds):
 
     want, (g,) = dynamic(chain, [0.5])
     assert compile(chain).grad(0.5) == (want, (g,))
+
+
+def test_has_aux_returns_the_extra_values_in_calls_and_batches():
+    """has_aux=True: f returns (value, Values) and the compiled function returns their numbers too."""
+    model = nn.MLP(2, [3, 2], seed=0)
+
+    def f(x):
+        out = model(x)
+        return autograd.add_n(out), out
+
+    step = compile(f, has_aux=True)
+    value, aux = step([0.5, -1.0])
+    with no_grad():
+        want = [v.data for v in model([0.5, -1.0])]
+    assert aux == want and value == 0.0 + want[0] + want[1]
+    assert step.forward([0.5, -1.0]) == (value, aux)
+    res = step.batch(np.array([[0.5, -1.0], [0.1, 0.2]]))
+    assert [float(a[0]) for a in res.aux] == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match="auxiliary output 0 is not part of the output's graph"):
+        compile(lambda x: (x * 2, [Value(1.0)]), has_aux=True)(1.0)
+    with pytest.raises(TypeError, match="must return a pair"):
+        compile(lambda x: x * 2, has_aux=True)(1.0)
+
+
+def test_a_replay_error_on_another_branch_retraces():
+    """If the replay fails where f itself takes another branch, f's result is used and becomes the trace."""
+    f = lambda x: x.log() if x.data > 0 else x * x  # noqa: E731
+    step = compile(f)
+    assert step.grad(2.0) == (math.log(2.0), (0.5,))
+    x = Value(-3.0)
+    assert step(x) == 9.0  # the traced log fails at -3: f records x * x instead
+    assert x.grad == -6.0
+    assert step.traces == 2
+    assert step.grad(-1.0) == (1.0, (-2.0,))

@@ -119,6 +119,56 @@ def test_fit_is_reproducible_for_a_seed():
     assert all(isinstance(s, EpochStats) for s in runs[0][0])
 
 
+def _close(a: float, b: float, rel: float = 1e-9) -> bool:
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+@pytest.mark.parametrize(
+    ("loss", "labels"),
+    [("hinge", None), ("mse", None), ("cross-entropy", [0, 1, 2])],
+)
+def test_fit_compiled_matches_the_dynamic_engine(loss, labels):
+    """fit(compile=True) gives the dynamic engine's history and weights (to 1e-9) for each
+    loss it supports, with minibatches (a short last batch: two traces) and an L2 term."""
+    xs, ys = make_moons(30, noise=0.1, seed=2)
+    if labels is not None:
+        ys = [float(labels[i % 3]) for i in range(len(ys))]
+    elif loss == "mse":
+        ys = [x[0] - 0.5 * x[1] for x in xs]
+    runs = []
+    for compiled in (False, True):
+        task = Task.for_labels(loss, ys)
+        model = MLP(2, [6, 5, task.n_outputs], seed=3, activation="tanh")
+        history = fit(model, xs, ys, task, Adam(model.parameters(), lr=0.02), epochs=3, batch_size=8,
+                      seed=4, l2=1e-3, progress=False, compile=compiled)
+        runs.append((history, [p.data for p in model.parameters()]))
+    (h1, p1), (h2, p2) = runs
+    for a, b in zip(h1, h2):
+        assert _close(a.loss, b.loss)
+        assert a.accuracy == b.accuracy
+    assert all(_close(a, b) for a, b in zip(p1, p2))
+
+
+def test_fit_compiled_refuses_the_bce_losses():
+    """The bce losses branch on each sample's value: compile=True says so instead of replaying wrongly."""
+    xs, ys = make_moons(10, noise=0.1, seed=0)
+    task = Task.for_labels("bce", ys)
+    model = MLP(2, [4, 1], seed=0, output_activation="sigmoid")
+    with pytest.raises(ValueError, match="compile=True supports the hinge, mse and cross-entropy"):
+        fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=1, progress=False, compile=True)
+
+
+def test_outputs_compiled_for_many_inputs_equal_the_dynamic_forward():
+    """outputs() replays a compiled forward from 200 inputs on: the same numbers as the dynamic forward."""
+    from autograd import no_grad
+
+    xs, _ = make_moons(250, noise=0.1, seed=5)
+    model = MLP(2, [8, 3], seed=1)
+    with no_grad():
+        want = [[v.data for v in model.forward(x)] for x in xs]
+    assert outputs(model, xs) == want
+
+
 def test_fit_takes_one_step_per_batch_and_follows_the_schedule():
     """ceil(n / batch_size) steps per epoch, lr_schedule called with the step number before each."""
     xs, ys, task, model = _moons_setup(n=10)
@@ -357,6 +407,7 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
         (["predict", "{model}", "{bad}"], "line 2, column 2"),
         (["demo", "--steps", "0"], "argument --steps: expected a positive integer"),
         (["demo", "--out", "{model}"], "--out: "),
+        (["train", "--loss", "bce", "--compile"], "--compile: supports the hinge, mse and cross-entropy"),
     ],
 )
 def test_user_mistakes_exit_with_status_2_and_a_clear_message(tmp_path, argv, message):
@@ -413,3 +464,13 @@ def test_example_script_runs():
     assert result.returncode == 0, result.stderr
     assert "total = apple * count * tax = 220.00" in result.stdout
     assert "d total / d apple = 2.2" in result.stdout
+
+
+def test_train_compile_on_the_command_line_matches_the_dynamic_run(tmp_path):
+    """`autograd train --compile` trains to the same printed accuracy and loss as without it."""
+    argv = ["train", "--data", "moons", "--samples", "80", "--epochs", "3", "--no-progress", "--seed", "1"]
+    plain = autograd_cli(*argv, cwd=tmp_path)
+    compiled = autograd_cli(*argv, "--compile", cwd=tmp_path)
+    assert plain.returncode == 0 and compiled.returncode == 0, compiled.stderr
+    assert compiled.stdout == plain.stdout
+    assert "held out: loss" in compiled.stdout
