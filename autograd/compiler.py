@@ -472,6 +472,11 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
         if not n.is_leaf():
             varying[i] = any(varying[trace.index[id(p)]] for p in n.parents)
     per_node = _node_sources(trace, consts, _array_node, varying)
+    groups = [] if per_example else _dot_groups(trace, varying)
+    member: dict[int, tuple[int, int]] = {}  # dot node -> (group, row)
+    for gid, (_, rows) in enumerate(groups):
+        for j, (i, _) in enumerate(rows):
+            member[i] = (gid, j)
     body: list[str] = []
     loaded: set[int] = set()
     for pos, k in enumerate(trace.arg_leaf):
@@ -480,14 +485,43 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
             body.append(f"v{k} = A[{pos}]")
     for k in trace.captured:
         body.append(f"v{k} = L{k}.data")
-    for lines, _ in per_node:
-        body.extend(lines)
+    for i, (lines, _) in enumerate(per_node):
+        if i not in member:
+            body.extend(lines)
+            continue
+        gid, j = member[i]
+        xs, rows = groups[gid]
+        if j == 0:  # the group's first dot: one matrix product for all of them
+            weights = ", ".join("(" + "".join(f"v{w}, " for w in ws) + ")" for _, ws in rows)
+            body.append(f"S{gid} = _np.stack(({''.join(f'v{x}, ' for x in xs)}))")
+            body.append(f"W{gid} = _np.array(({weights},))")
+            body.append(f"P{gid} = W{gid} @ S{gid}")
+        body.append(f"v{i} = P{gid}[{j}]")
     # Gradients: an array per example ("wide") for nodes that vary, and for every node
     # when per_example; otherwise a float, the sum over the examples.
     wide = [per_example or v for v in varying]
     body.append(f"g{root} = G" if wide[root] else f"g{root} = _asum(G)")
     has = {root}
+
+    def add(p: int, contrib: str) -> None:
+        # never ``+=``: arrays would be changed in place, and several names share one
+        body.append(f"g{p} = g{p} + {contrib}" if p in has else f"g{p} = {contrib}")
+        has.add(p)
+
     for i in range(root, -1, -1):
+        if i in member:
+            gid, j = member[i]
+            if j == 0:  # the group's last dot to be reached: every row's gradient is final
+                xs, rows = groups[gid]
+                body.append(f"G{gid} = _np.stack(({''.join(f'g{r}, ' for r, _ in rows)}))")
+                body.append(f"T{gid} = W{gid}.T @ G{gid}")
+                for k, x in enumerate(xs):
+                    add(x, f"T{gid}[{k}]")
+                body.append(f"U{gid} = (G{gid} @ S{gid}.T).tolist()")
+                for r, (_, ws) in enumerate(rows):
+                    for k, w in enumerate(ws):
+                        add(w, f"U{gid}[{r}][{k}]")
+            continue
         for p, d in per_node[i][1]:
             g = f"g{i}"
             if wide[i] and not wide[p]:  # leave the arrays: sum over the examples
@@ -499,9 +533,7 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
                     contrib = f"_asum({g}) * ({d})"
             else:
                 contrib = g if d is _ONE else f"{g} * ({d})"
-            # never ``+=``: arrays would be changed in place, and several names share one
-            body.append(f"g{p} = g{p} + {contrib}" if p in has else f"g{p} = {contrib}")
-            has.add(p)
+            add(p, contrib)
     arg_grads = [f"g{k}" if k in has else "0.0" for k in trace.arg_leaf]
     leaf_grads = [f"g{k}" for k in trace.captured]
     aux = "".join(f"v{k}, " for k in trace.aux)
@@ -512,6 +544,24 @@ def _array_source(trace: _Trace, consts: dict[str, Any], per_example: bool) -> s
     inner = "\n".join("        " + line for line in body)
     cells = ", ".join(f"L{k}" for k in trace.captured)
     return f"def _make({cells}):\n    def replay(A, G):\n{inner}\n    return replay\n"
+
+
+def _dot_groups(trace: _Trace, varying: list[bool]) -> list[tuple[list[int], list[tuple[int, list[int]]]]]:
+    """The dot nodes that take the same operands varying over the examples, each with its own
+    leaf weights (a layer's neurons): per group, those operands and (dot node, its weights) per
+    dot, in forward order. Batched replay computes a group with one matrix product."""
+    groups: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
+    for i, n in enumerate(trace.nodes):
+        if not varying[i] or n.op != "dot":
+            continue
+        ps = [trace.index[id(p)] for p in n.parents]
+        half = len(ps) // 2
+        sides = (ps[:half], ps[half:])
+        for ws, xs in (sides, sides[::-1]):
+            if all(varying[x] for x in xs) and all(not varying[w] and trace.nodes[w].is_leaf() for w in ws):
+                groups.setdefault(tuple(xs), []).append((i, ws))
+                break
+    return [(list(xs), rows) for xs, rows in groups.items()]
 
 
 _NODE_NAME = re.compile(r"\b[vd](\d+)\b")

@@ -382,3 +382,30 @@ def test_a_replay_error_on_another_branch_retraces():
     assert x.grad == -6.0
     assert step.traces == 2
     assert step.grad(-1.0) == (1.0, (-2.0,))
+
+
+def test_batched_layers_as_matrix_products_match_summed_dynamic_gradients():
+    """A net's dots over the same inputs (either operand order) become matrix products in
+    batch(); values, input and parameter gradients still match the dynamic engine's sums."""
+    model = nn.MLP(3, [5, 4, 1], seed=2, activation="tanh")
+    extra = [Value(0.3), Value(-0.7), Value(1.1)]
+
+    def f(x, t):
+        return (model(x) + autograd.dot(x, extra) - t) ** 2
+
+    rng = np.random.default_rng(0)
+    xs_, ts_ = rng.uniform(-1, 1, (9, 3)), rng.uniform(-1, 1, 9)
+    leaves = [*model.parameters(), *extra]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    res = compile(f).batch(xs_, ts_, gradient=0.25)
+    got = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    for k in range(9):
+        x = [Value(float(v)) for v in xs_[k]]
+        out = f(x, float(ts_[k]))
+        out.backward(0.25)
+        assert close(float(res.values[k]), out.data)
+        assert all(close(float(res.grads[0][k, j]), x[j].grad) for j in range(3))
+    assert all(close(a, leaf.grad) for a, leaf in zip(got, leaves))
