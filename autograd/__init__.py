@@ -11,7 +11,8 @@
 from autograd.value import Value  # noqa: I001 - value first: it wires ops and graph together
 from autograd.functional import enable_grad, grad, is_grad_enabled, no_grad
 from autograd.graph import topological_order
-from autograd.compiler import CompiledFunction, TraceMismatchError, compile
+from autograd.compiler import CompiledFunction, TraceMismatchError
+from autograd.compiler import compile as compile  # public, not in __all__ (see below)
 from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
 
 register_op = register
@@ -34,7 +35,7 @@ __all__ = [
     "reciprocal",
     "dot",
     "add_n",
-    "compile",
+    # ``compile`` is left out on purpose: ``from autograd import *`` must not shadow the builtin.
     "CompiledFunction",
     "TraceMismatchError",
     "__version__",

@@ -409,3 +409,11 @@ def test_batched_layers_as_matrix_products_match_summed_dynamic_gradients():
         assert close(float(res.values[k]), out.data)
         assert all(close(float(res.grads[0][k, j]), x[j].grad) for j in range(3))
     assert all(close(a, leaf.grad) for a, leaf in zip(got, leaves))
+
+
+def test_star_import_does_not_shadow_the_builtin_compile():
+    """autograd.compile is public, but `from autograd import *` leaves Python's compile alone."""
+    namespace: dict[str, object] = {}
+    exec("from autograd import *", namespace)  # a fixed string, the test's own code
+    assert "compile" not in namespace
+    assert autograd.compile is compile
