@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench graphviz clean
+.PHONY: demo test lint bench notebooks graphviz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,16 @@ demo: graphviz | $(BIN)/python
 	$(BIN)/autograd demo
 
 lint: $(VENV)/.installed
-	$(BIN)/python -m ruff check autograd tests bench examples conftest.py
+	$(BIN)/python -m ruff check autograd tests bench examples notebooks conftest.py
 	$(BIN)/python -m mypy
 
 test: $(VENV)/.installed graphviz lint
 	$(BIN)/python -m pytest
+
+# Run every notebook in notebooks/ in a fresh Jupyter kernel and save it with its outputs
+# (the same execution as the tests'; see tests/test_notebooks.py).
+notebooks: $(VENV)/.installed graphviz
+	$(BIN)/python tests/test_notebooks.py
 
 bench: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
