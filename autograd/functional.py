@@ -107,7 +107,12 @@ def grad(
         else:
             partials = node.local_grads
         for p, d in zip(parents, partials):
-            contrib = g if (type(d) is float and d == 1.0) else g * d
+            if type(d) is float and d == 1.0:
+                contrib = g
+            elif type(g) is float and g == 1.0:  # the output's own gradient: no "* 1" node
+                contrib = d
+            else:
+                contrib = g * d
             old = grads.get(p)
             grads[p] = contrib if old is None else old + contrib
     result = [grads.get(x, 0.0) for x in inputs]

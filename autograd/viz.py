@@ -336,7 +336,10 @@ class GraphView:
         return target
 
     def __repr__(self) -> str:
-        counts = f"{self.values} Values, {self.operations} operations"
+        counts = (
+            f"{self.values} Value{'' if self.values == 1 else 's'}, "
+            f"{self.operations} operation{'' if self.operations == 1 else 's'}"
+        )
         return f"<GraphView: {counts}; .source is DOT, .svg() is SVG>"
 
 

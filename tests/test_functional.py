@@ -215,3 +215,13 @@ def test_no_grad_is_per_asyncio_task():
         return await asyncio.gather(in_no_grad(started, release), recording(started, release))
 
     assert asyncio.run(main()) == ["", "mul"]
+
+
+def test_create_graph_records_no_multiplication_by_the_output_gradient_one():
+    """d(x**3)/dx is built as (x**2)*3, with no trailing `* 1` node for the starting gradient."""
+    from autograd import Value, grad
+
+    x = Value(2.0)
+    (dx,) = grad(x**3, [x], create_graph=True)
+    assert dx.data == 12.0
+    assert dx.op == "mul" and dx.op_args == (3.0,)
