@@ -389,3 +389,20 @@ def test_the_library_needs_no_hypothesis():
     done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n") == ["True True", "strategies need hypothesis", ""]
+
+
+def test_gradgradcheck_blames_the_op_with_the_wrong_rule_inside_another_ops_derivative(rules_table):
+    """sinh's rule (cosh) is right; cosh's rule (-sinh) is wrong: the report names cosh, not sinh."""
+    import math
+
+    from autograd import ops
+    from autograd.testing import GradcheckError, gradgradcheck
+
+    cosh = ops.register("cosh_t", math.cosh, lambda out, x: (-sinh(x),), replace=True)
+    sinh = ops.register("sinh_t", math.sinh, lambda out, x: (cosh(x),), replace=True)
+    with pytest.raises(GradcheckError) as info:
+        gradgradcheck(lambda y: sinh(y), [0.5])
+    assert info.value.faulty_op == "cosh_t"
+    message = str(info.value)
+    assert "is 'cosh_t', used by the derivative rule of 'sinh_t' (operation 1" in message
+    assert "math.cos(x)" not in message

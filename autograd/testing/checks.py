@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -71,7 +71,9 @@ class RuleDisagreement:
     stored d out/d input ``wrt_input`` and ``numerical`` a finite difference of the op's
     forward. With ``order == 2``, ``rule`` is d/d input ``second_input`` of that derivative
     as the rule computes it on Values, and ``numerical`` a finite difference of the rule on
-    floats. ``label`` is the node's label.
+    floats. ``label`` is the node's label. ``inside`` names the op at ``position`` whose
+    derivative rule, evaluated on Values, recorded this op (gradgradcheck: the outer rule is
+    right, an op it uses has a wrong first-order rule); "" otherwise.
     """
 
     op: str
@@ -83,6 +85,7 @@ class RuleDisagreement:
     order: int = 1
     second_input: int = 0
     label: str = ""
+    inside: str = ""  # the op whose derivative rule (evaluated on Values) used this op
 
     def describe(self) -> str:
         """One line: which derivative of which node, the rule's value and the difference's."""
@@ -523,6 +526,18 @@ def _local_second_rules(
             derivs = prim.derivative(record(node.op, ins, consts), *ins, *consts)
         except (ArithmeticError, ValueError, TypeError):
             continue
+        inner_seen: set[tuple[str, tuple[float, ...], int]] = set()
+        inner_found = False
+        for dj in derivs:  # an op used by the rule may be the one at fault, at first order
+            if not isinstance(dj, Value):
+                continue
+            for r in _local_rules(dj, eps, atol, rtol, table, []):
+                if (r.op, r.args, r.wrt_input) not in inner_seen:
+                    inner_seen.add((r.op, r.args, r.wrt_input))
+                    found.append(replace(r, position=pos, inside=node.op, label=node.label))
+                    inner_found = True
+        if inner_found:
+            continue
         for j, dj in enumerate(derivs):
             analytical = grad(dj, ins) if isinstance(dj, Value) else (0.0,) * len(ins)
             for k in range(len(ins)):
@@ -626,12 +641,21 @@ def _report(
     if rules:
         first = rules[0]
         kind = "rule" if first.order == 1 else "derivative rule, evaluated on Values,"
-        lines.append(
-            f"The first op whose own {kind} disagrees with finite differences is {first.op!r} "
-            f"(operation {first.position} in evaluation order, {_call_text(first.op, first.args)}"
-            + (f", labelled {first.label!r}):" if first.label else "):")
-        )
-        lines += [f"  {r.describe()}" for r in rules if r.position == first.position]
+        if first.inside:
+            lines.append(
+                f"The first op whose own rule disagrees with finite differences is {first.op!r}, "
+                f"used by the derivative rule of {first.inside!r} (operation {first.position} in "
+                f"evaluation order), at {_call_text(first.op, first.args)}:"
+            )
+        else:
+            lines.append(
+                f"The first op whose own {kind} disagrees with finite differences is {first.op!r} "
+                f"(operation {first.position} in evaluation order, {_call_text(first.op, first.args)}"
+                + (f", labelled {first.label!r}):" if first.label else "):")
+            )
+        lines += [
+            f"  {r.describe()}" for r in rules if r.position == first.position and r.op == first.op
+        ]
         if first.order == 2:
             lines.append(
                 "  (a derivative rule must be built from autograd operations to be differentiable: "
