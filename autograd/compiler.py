@@ -9,8 +9,8 @@ and every gradient are those of the dynamic engine (the same float operations in
 order), and gradients are added to the ``.grad`` of the same leaves.
 
 Each way of evaluating a node is a table keyed by op name, as the rules are (ops.py):
-``_SCALAR`` writes the Python expression of a node's forward on floats and of its local
-derivatives, ``_ARRAY`` the NumPy expressions for batched replay. A user's registered op is
+``_scalar_node`` gives the Python source of a node's forward on floats and of its local
+derivatives, ``_array_node`` the NumPy source for batched replay. A user's registered op is
 replayed by calling its ``forward`` and ``derivative`` from the rules table.
 
 What a trace cannot see: a Python branch on ``.data`` inside ``f`` (``if x.data > 0``), a
