@@ -57,7 +57,16 @@ def _flatten(args: Sequence[Any], flat: list[Any], depth: int = 0) -> tuple[Any,
     spec: list[Any] = []
     for a in args:
         cls = a.__class__
-        if cls is float or cls is int or cls is Value:
+        if cls is float or cls is int:
+            flat.append(a)
+            spec.append(0)
+        elif isinstance(a, Value):
+            if a._a is not None or a._b is not None:
+                raise TypeError(
+                    f"compile: argument {len(flat)} is the result of an operation (op {a.op!r}); "
+                    "a compiled function's Value arguments must be leaves: pass v.detach(), "
+                    "or compute that part inside the function"
+                )
             flat.append(a)
             spec.append(0)
         elif cls is list or cls is tuple or (hasattr(a, "tolist") and hasattr(a, "shape")):
@@ -69,9 +78,6 @@ def _flatten(args: Sequence[Any], flat: list[Any], depth: int = 0) -> tuple[Any,
                 spec.append(0)
                 continue
             spec.append((cls is tuple, _flatten(items, flat, depth + 1)))
-        elif isinstance(a, Value):
-            flat.append(a)
-            spec.append(0)
         else:
             flat.append(check_number(a, "compile: argument"))  # TypeError for anything else
             spec.append(0)
@@ -210,18 +216,10 @@ class _Trace:
 def _record(
     f: Callable[..., Any], spec: tuple[Any, ...], flat: list[Any], name: str, has_aux: bool = False
 ) -> tuple[Value, list[Value], list[Value]]:
-    leaves: list[Value] = []
-    for i, a in enumerate(flat):
-        if isinstance(a, Value):
-            if not a.is_leaf():
-                raise TypeError(
-                    f"compile: argument {i} of {name} is the result of an operation (op {a.op!r}); "
-                    "a compiled function's Value arguments must be leaves: pass v.detach(), "
-                    "or compute that part inside the function"
-                )
-            leaves.append(a)
-        else:
-            leaves.append(Value(a))
+    # Every argument is recorded as a new leaf of its own, a Value argument too: the graph
+    # is then the same whichever Values a later call passes (one Value twice, or a leaf that
+    # f also uses directly), and the wrapper adds each argument's gradient to its .grad.
+    leaves = [Value(a.data if isinstance(a, Value) else a) for a in flat]
     args, _ = _unflatten(spec, leaves)
     with enable_grad():
         out = f(*args)
@@ -645,14 +643,7 @@ class CompiledFunction:
     def _key(self, args: tuple[Any, ...]) -> tuple[Any, list[Any], tuple[Any, ...]]:
         flat: list[Any] = []
         spec = _flatten(args, flat)
-        kinds: list[int] = []
-        first: dict[int, int] = {}
-        for i, a in enumerate(flat):
-            if a.__class__ is Value or isinstance(a, Value):
-                kinds.append(first.setdefault(id(a), i))
-            else:
-                kinds.append(-1)
-        return (spec, tuple(kinds)), flat, spec
+        return spec, flat, spec
 
     def _record(self, flat: list[Any], spec: tuple[Any, ...]) -> tuple[Value, list[Value], list[Value]]:
         return _record(self.function, spec, flat, self._name, self.has_aux)
@@ -667,13 +658,8 @@ class CompiledFunction:
         source = _scalar_source(trace, consts, backward=True)
         captured = [trace.nodes[k] for k in trace.captured]
         replay = _build(source, {**_SCALAR_NS, **consts}, captured, self._name)
-        seen: dict[int, int] = {}
-        slots: list[tuple[int, int]] = []
-        order = sorted({k for k in trace.arg_leaf if k >= 0})
-        for pos, k in enumerate(trace.arg_leaf):
-            if k >= 0 and k not in seen and isinstance(flat[pos], Value):
-                seen[k] = pos
-                slots.append((pos, order.index(k)))
+        rank = {k: j for j, k in enumerate(sorted(k for k in trace.arg_leaf if k >= 0))}
+        slots = [(pos, rank[k]) for pos, k in enumerate(trace.arg_leaf) if k >= 0]
         prog = _Program(trace, captured, ops.generation, replay, source=source, arg_grad_slots=slots)
         self._cache[key] = prog
         self._last = prog
@@ -682,12 +668,7 @@ class CompiledFunction:
     def _program(self, args: tuple[Any, ...]) -> tuple[_Program, Any, list[Any], tuple[Any, ...]]:
         key, flat, spec = self._key(args)
         prog = self._cache.get(key)
-        stale = prog is None or prog.generation != ops.generation
-        if prog is not None and not stale:
-            captured = {id(v) for v in prog.leaves}
-            # a Value argument that is also one of the trace's captured leaves: another graph
-            stale = any(a.__class__ is Value and id(a) in captured for a in flat)
-        if prog is None or stale:
+        if prog is None or prog.generation != ops.generation:
             prog = self._trace(key, flat, self._record(flat, spec))
         elif self.check:
             out, leaves, aux = self._record(flat, spec)
@@ -725,11 +706,16 @@ class CompiledFunction:
         try:
             value, grads, aux = prog.replay(datas, gradient)
         except (ArithmeticError, ValueError):
-            out, _, aux_values = self._dynamic(key, flat, spec)
+            out, leaves, aux_values = self._dynamic(key, flat, spec)
             out.backward(gradient)
+            for a, leaf in zip(flat, leaves):
+                if isinstance(a, Value):
+                    a.grad += leaf.grad
             return self._result(out.data, [v.data for v in aux_values])
         for pos, j in prog.arg_grad_slots or ():
-            flat[pos].grad += grads[j]
+            a = flat[pos]
+            if a.__class__ is Value or isinstance(a, Value):
+                a.grad += grads[j]
         return self._result(value, aux)
 
     def forward(self, *args: Any) -> Any:
@@ -764,8 +750,8 @@ class CompiledFunction:
         finally:
             for leaf, g in zip(prog.leaves, saved):
                 leaf.grad = g
-        order = sorted({k for k in prog.trace.arg_leaf if k >= 0})
-        return value, tuple(grads[order.index(k)] if k >= 0 else 0.0 for k in prog.trace.arg_leaf)
+        rank = {k: j for j, k in enumerate(sorted(k for k in prog.trace.arg_leaf if k >= 0))}
+        return value, tuple(grads[rank[k]] if k >= 0 else 0.0 for k in prog.trace.arg_leaf)
 
     def batch(self, *args: Any, gradient: Any = 1.0, per_example: bool = False) -> BatchResult:
         """Replay over NumPy arrays, one example per row: each argument gets a leading axis

@@ -181,17 +181,21 @@ def test_registered_ops_replay_through_their_rules(rules_table):
 
 # --------------------------------------------------------------------------- guards
 def test_another_argument_structure_retraces():
-    """Another number of arguments, another list length, or Value aliasing gets its own trace."""
+    """Another number of arguments or another list length gets its own trace; one Value
+    passed twice needs none (arguments are recorded as leaves of their own)."""
     step = compile(lambda *xs: autograd.add_n([x * x for x in xs]))
     assert step(1.0, 2.0) == 5.0
     assert step(1.0, 2.0, 3.0) == 14.0
     assert step.traces == 2
     assert step(3.0, 4.0) == 25.0
-    assert step.traces == 2
     x = Value(3.0)
-    assert step(x, x) == 18.0  # one leaf used twice
+    assert step(x, x) == 18.0  # both arguments' gradients go to x
     assert x.grad == 12.0
-    assert step.traces == 3
+    assert step.traces == 2
+    lists = compile(lambda xs: autograd.add_n(xs))
+    assert lists([1.0, 2.0]) == 3.0
+    assert lists([1.0, 2.0, 3.0]) == 6.0
+    assert lists.traces == 2
 
 
 def test_replacing_a_rule_retraces(rules_table):
@@ -204,14 +208,18 @@ def test_replacing_a_rule_retraces(rules_table):
     assert step.traces == 2
 
 
-def test_a_value_argument_that_is_also_a_captured_leaf_retraces():
-    """Passing the function's own parameter as its argument is a different graph."""
+def test_a_value_argument_that_is_also_a_leaf_the_function_uses():
+    """Passing f's own parameter as its argument, then another Value: each call is what the
+    dynamic engine computes (the argument is never confused with the parameter)."""
     w = Value(2.0)
     step = compile(lambda x: w * x)
-    assert step(3.0) == 6.0
     assert step(w) == 4.0
-    assert w.grad == 3.0 + 4.0
-    assert step.traces == 2
+    assert w.grad == 4.0  # d(w*w)/dw
+    v = Value(5.0)
+    assert step(v) == 10.0
+    assert (w.grad, v.grad) == (4.0 + 5.0, 2.0)
+    assert step(3.0) == 6.0
+    assert step.traces == 1
 
 
 def test_data_dependent_branches_are_replayed_as_traced_without_check():
