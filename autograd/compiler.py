@@ -109,6 +109,11 @@ def _shape(spec: Any) -> tuple[int, ...] | None:
     return None if sub is None else (len(inner), *sub)
 
 
+def _numbers(flat: list[Any]) -> list[float]:
+    """The flat arguments as floats: a Value's data, a number as it is."""
+    return [a.data if isinstance(a, Value) else float(a) for a in flat]
+
+
 # --------------------------------------------------------------------------- code tables
 def _lit(c: float, consts: dict[str, Any]) -> str:
     """Python source for the constant ``c`` (a name in the namespace when not finite)."""
@@ -176,14 +181,11 @@ def _array_node(op: str, a: list[str], c: str | None, out: str) -> tuple[str, li
         return f"_bpow({a[0]}, {c})", [f"_bpowd({a[0]}, {c})"]
     if op == "vpow":
         return f"_bvpow({a[0]}, {a[1]})", [f"_bvpowd({out}, {a[0]}, {a[1]})[{k}]" for k in (0, 1)]
-    if op in ("add_n", "dot"):
-        src, derivs = _scalar_node(op, a, c, out)
-        if op == "dot":
-            n = len(a) // 2
-            src = " + ".join(f"{x} * {y}" for x, y in zip(a[:n], a[n:]))
-        else:
-            src = " + ".join(a)
-        return src, derivs
+    if op in ("add_n", "dot"):  # a plain chain of +: there is no sum() rounding to match
+        _, derivs = _scalar_node(op, a, c, out)
+        n = len(a) // 2
+        terms = a if op == "add_n" else [f"{x} * {y}" for x, y in zip(a[:n], a[n:])]
+        return " + ".join(terms), derivs
     return _scalar_node(op, a, c, out)
 
 
@@ -702,7 +704,7 @@ class CompiledFunction:
             return self.forward(*args)
         prog, key, flat, spec = self._program(args)
         self.calls += 1
-        datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
+        datas = _numbers(flat)
         try:
             value, grads, aux = prog.replay(datas, gradient)
         except (ArithmeticError, ValueError):
@@ -727,7 +729,7 @@ class CompiledFunction:
             consts: dict[str, Any] = {}
             src = _scalar_source(prog.trace, consts, backward=False)
             prog.forward = _build(src, {**_SCALAR_NS, **consts}, prog.leaves, self._name)
-        datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
+        datas = _numbers(flat)
         try:
             value, aux = prog.forward(datas, 0.0)
         except (ArithmeticError, ValueError):
@@ -741,7 +743,7 @@ class CompiledFunction:
         prog, key, flat, spec = self._program(args)
         self.calls += 1
         saved = [leaf.grad for leaf in prog.leaves]
-        datas = [a.data if isinstance(a, Value) else float(a) for a in flat]
+        datas = _numbers(flat)
         try:
             value, grads, _ = prog.replay(datas, 1.0)
         except (ArithmeticError, ValueError):
