@@ -13,6 +13,7 @@ from autograd.functional import enable_grad, grad, is_grad_enabled, no_grad
 from autograd.graph import topological_order
 from autograd.compiler import CompiledFunction, TraceMismatchError
 from autograd.compiler import compile as compile  # public, not in __all__ (see below)
+from autograd.errors import AutogradError
 from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
 
 register_op = register
@@ -38,5 +39,6 @@ __all__ = [
     # ``compile`` is left out on purpose: ``from autograd import *`` must not shadow the builtin.
     "CompiledFunction",
     "TraceMismatchError",
+    "AutogradError",
     "__version__",
 ]

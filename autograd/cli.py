@@ -17,10 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import autograd
-
-
-class UsageError(Exception):
-    """A user mistake on the command line: printed as ``autograd CMD: error: ...``, exit status 2."""
+from autograd.errors import UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import ops
+from autograd.errors import TraceMismatchError
 from autograd.functional import enable_grad, grad, is_grad_enabled
 from autograd.graph import topological_order
 from autograd.value import Value, check_number
@@ -40,10 +41,6 @@ __all__ = ["compile", "CompiledFunction", "BatchResult", "TraceMismatchError"]
 _ONE = None  # a local derivative that is exactly 1.0: the contribution is the gradient itself
 _CHUNK = 64  # terms per statement in long sums (Python's compiler recurses on long chains)
 _NEUMAIER_SUM = sys.version_info >= (3, 12)  # sum() of floats is compensated from 3.12 on
-
-
-class TraceMismatchError(RuntimeError):
-    """``compile(f, check=True)``: a call recorded a different graph than the one being replayed."""
 
 
 # --------------------------------------------------------------------------- arguments

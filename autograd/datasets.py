@@ -23,6 +23,8 @@ import random
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from autograd.errors import DataFileError, MissingDependencyError
+
 __all__ = [
     "make_moons",
     "make_circles",
@@ -37,14 +39,6 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 DATASETS_EXTRA = "pip install 'scalar-autograd[datasets]'"
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be read as numbers: the message names the line and the column."""
-
-
-class MissingDependencyError(ImportError):
-    """An optional dependency is not installed; the message names the extra to install."""
 
 
 def _rng(seed: object, what: str) -> random.Random:

@@ -2,59 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
+
+from autograd._mode import enable_grad, is_grad_enabled, no_grad
 
 if TYPE_CHECKING:
     from autograd.value import Value
 
 __all__ = ["grad", "no_grad", "enable_grad", "is_grad_enabled"]
-
-_GRAD_ENABLED: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
-
-#: ``is_grad_enabled()`` is True when operations record the graph. It is the ContextVar's
-#: own ``get`` (a C method), because every recorded operation calls it.
-is_grad_enabled = _GRAD_ENABLED.get
-
-
-class _GradMode(contextlib.ContextDecorator):
-    """Set whether operations record the graph, for a ``with`` block or a decorated function.
-
-    The setting lives in a ``contextvars.ContextVar``: each thread and each asyncio task
-    has its own, and leaving the block restores what was there before.
-    """
-
-    _enabled: bool
-
-    def __init__(self) -> None:
-        self._tokens: list[Any] = []
-
-    def __enter__(self) -> None:
-        self._tokens.append(_GRAD_ENABLED.set(self._enabled))
-
-    def __exit__(self, *exc: object) -> None:
-        _GRAD_ENABLED.reset(self._tokens.pop())
-
-
-class no_grad(_GradMode):  # noqa: N801 - named like a function, as in PyTorch
-    """Inside it, operations return Values with no parents: nothing is recorded.
-
-    >>> from autograd import Value
-    >>> with no_grad():
-    ...     y = Value(2.0) * 3
-    >>> y.parents
-    ()
-    """
-
-    _enabled = False
-
-
-class enable_grad(_GradMode):  # noqa: N801
-    """Turn recording back on inside a ``no_grad`` block."""
-
-    _enabled = True
 
 
 def grad(

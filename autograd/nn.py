@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from autograd._files import write_atomically
+from autograd.errors import ModelFileError
 from autograd.ops import dot
 from autograd.value import Number, Value
 
@@ -65,10 +66,6 @@ _ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
 }
 
 M = TypeVar("M", bound="Module")
-
-
-class ModelFileError(ValueError):
-    """A model file (or state dict) that cannot be loaded: malformed, incomplete or mismatched."""
 
 
 def _uniform(seed: object, what: str) -> Callable[[float, float], float]:

@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.functional import is_grad_enabled
+from autograd._mode import is_grad_enabled
+from autograd.errors import MissingRuleError
 from autograd.value import Number, Value, as_value, check_number
 
 __all__ = [
@@ -70,7 +71,7 @@ def get(name: str) -> Primitive:
     try:
         return _RULES[name]
     except KeyError:
-        raise NotImplementedError(
+        raise MissingRuleError(
             f"no derivative rule is registered for op {name!r}; registered ops: {sorted(_RULES)}"
         ) from None
 

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from autograd import ops
+from autograd.errors import ExpressionError
 from autograd.value import Number, Value
 
 __all__ = ["ExpressionError", "functions", "variables", "build", "MAX_LENGTH"]
@@ -42,18 +43,6 @@ _BINARY: dict[type[ast.operator], str] = {
     ast.Div: "/",
     ast.Pow: "**",
 }
-
-
-class ExpressionError(ValueError):
-    """The text is not an expression this module accepts; ``column`` is 1-based (0 if unknown)."""
-
-    def __init__(self, message: str, text: str = "", column: int = 0) -> None:
-        self.message = message
-        self.text = text
-        self.column = column
-        where = f" at column {column}" if column else ""
-        caret = f"\n  {text}\n  {' ' * (column - 1)}^" if column and "\n" not in text else ""
-        super().__init__(f"{message}{where}{caret}")
 
 
 def functions() -> dict[str, int]:

@@ -41,7 +41,6 @@ from typing import Any, TextIO
 
 from autograd import losses
 from autograd._files import write_atomically
-from autograd.cli import UsageError
 from autograd.compiler import compile as compile_function
 from autograd.datasets import (
     DataFileError,
@@ -52,6 +51,7 @@ from autograd.datasets import (
     read_csv,
     train_test_split,
 )
+from autograd.errors import UsageError
 from autograd.functional import no_grad
 from autograd.nn import ACTIVATIONS, MLP, ModelFileError, load_with_metadata
 from autograd.ops import add_n, dot

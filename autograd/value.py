@@ -362,4 +362,4 @@ _new: Callable[[type], Any] = object.__new__
 # Imported last: both modules use the class defined above.
 from autograd import graph as _graph  # noqa: E402
 from autograd import ops as _ops  # noqa: E402
-from autograd.functional import is_grad_enabled as _recording  # noqa: E402
+from autograd._mode import is_grad_enabled as _recording  # noqa: E402

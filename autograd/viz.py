@@ -38,6 +38,7 @@ from typing import Any
 import graphviz  # type: ignore[import-untyped]
 
 from autograd._files import write_atomically
+from autograd.errors import GraphTooLargeError, GraphvizNotFoundError
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -76,14 +77,6 @@ _LEAF_FILL = "#dbe9f6"
 _OUTPUT_FILL = "#d9f2d9"
 _INNER_FILL = "white"
 _ZERO_COLOUR = "#9a9a9a"
-
-
-class GraphTooLargeError(ValueError):
-    """The graph has more Value nodes than ``max_nodes`` allows."""
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's ``dot`` program, needed for SVG, PNG and PDF output, is not installed."""
 
 
 def _check_root(root: object, what: str) -> Value:

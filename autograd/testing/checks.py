@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from autograd import ops
+from autograd.errors import GradcheckError
 from autograd.functional import grad
 from autograd.graph import topological_order
 from autograd.testing.expression import Domain, domain_table, record
@@ -107,37 +108,6 @@ class Kink:
     input: int
     value: float
     point: float
-
-
-class GradcheckError(AssertionError):
-    """Gradients disagree with finite differences (or backward is not repeatable).
-
-    The message is the report; the attributes hold the same facts as data:
-    ``disagreements`` (per input), ``rules`` (nodes whose own rule disagrees, in evaluation
-    order), ``kinks`` (ops sitting on a non-differentiable point) and ``faulty_op`` (the
-    first op in ``rules``, or None).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        disagreements: Sequence[Disagreement] = (),
-        rules: Sequence[RuleDisagreement] = (),
-        kinks: Sequence[Kink] = (),
-    ) -> None:
-        super().__init__(message)
-        self.disagreements = tuple(disagreements)
-        self.rules = tuple(rules)
-        self.kinks = tuple(kinks)
-
-    @property
-    def faulty_op(self) -> str | None:
-        """The name of the first op whose own rule disagrees, if one does."""
-        return self.rules[0].op if self.rules else None
-
-
-GradcheckError.__module__ = "autograd.testing"  # as users import it
 
 
 # --------------------------------------------------------------------------- arguments
