@@ -8,13 +8,14 @@
 (15.0, 8.0)
 """
 
-from autograd.value import Value  # noqa: I001 - value first: it wires ops and graph together
-from autograd.functional import enable_grad, grad, is_grad_enabled, no_grad
-from autograd.graph import topological_order
+from autograd._mode import enable_grad, is_grad_enabled, no_grad
 from autograd.compiler import CompiledFunction, TraceMismatchError
 from autograd.compiler import compile as compile  # public, not in __all__ (see below)
 from autograd.errors import AutogradError
+from autograd.functional import grad
+from autograd.graph import topological_order
 from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
+from autograd.value import Value
 
 register_op = register
 

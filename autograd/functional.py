@@ -1,14 +1,16 @@
-"""Gradients as functions: ``grad()`` (with higher order through ``create_graph``) and ``no_grad()``."""
+"""Gradients as functions: ``grad()``, with higher order through ``create_graph``.
+
+``no_grad``, ``enable_grad`` and ``is_grad_enabled`` (autograd._mode) are exported here too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from autograd._mode import enable_grad, is_grad_enabled, no_grad
-
-if TYPE_CHECKING:
-    from autograd.value import Value
+from autograd.graph import gradients
+from autograd.value import Value
 
 __all__ = ["grad", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -31,10 +33,6 @@ def grad(
     >>> dx.data, grad(dx, [x])[0]
     (12.0, 12.0)
     """
-    from autograd import ops
-    from autograd.graph import topological_order
-    from autograd.value import Value
-
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
     if isinstance(inputs, Value):
@@ -51,26 +49,7 @@ def grad(
     if type(create_graph) is not bool:
         raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
 
-    grads: dict[Value, Any] = {output: 1.0}
-    for node in topological_order(output):
-        g = grads[node]
-        parents = node.parents
-        if not parents:
-            continue
-        if create_graph:
-            # The rule's derivative evaluated on Values: recorded, so differentiable again.
-            partials = ops.get(node.op).derivative(node, *parents, *node.op_args)
-        else:
-            partials = node.local_grads
-        for p, d in zip(parents, partials):
-            if type(d) is float and d == 1.0:
-                contrib = g
-            elif type(g) is float and g == 1.0:  # the output's own gradient: no "* 1" node
-                contrib = d
-            else:
-                contrib = g * d
-            old = grads.get(p)
-            grads[p] = contrib if old is None else old + contrib
+    grads = gradients(output, create_graph)
     result = [grads.get(x, 0.0) for x in inputs]
     if create_graph:
         return tuple(r if isinstance(r, Value) else Value(r) for r in result)

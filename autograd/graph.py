@@ -1,23 +1,48 @@
-"""Graph traversal and the backward pass. Nothing here recurses, so depth is unlimited.
+"""Graph traversal and the chain rule. Nothing here recurses, so depth is unlimited.
 
 ``topological_order`` lists the nodes reachable from a root, the root first and every node
 before its parents (reverse topological order), with an explicit stack. ``backward`` walks
 that list once, multiplying each node's incoming gradient by the local derivatives stored
-on it (value.py describes the node layout; ops.py computes the local derivatives).
+on it, into ``.grad``; ``gradients`` does the same into a dictionary, for ``grad()``, and
+with ``create_graph`` evaluates the rules' derivatives on Values instead of the stored
+numbers. value.py describes the node layout (this is the module that walks it); ops.py
+computes the local derivatives. This module knows nodes only by their slots, so it sits
+below value.py, which calls it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import compress
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from autograd.value import Value
+from autograd import ops
 
-__all__ = ["topological_order", "backward"]
+__all__ = ["topological_order", "backward", "gradients", "grads_kept"]
 
 
-def topological_order(root: Value) -> list[Value]:
+class Node(Protocol):
+    """What this module reads of a node: its number, its gradient and its slots (value.py)."""
+
+    data: float
+    grad: float
+    _a: Any
+    _b: Any
+    _da: Any
+    _db: Any
+
+    @property
+    def op(self) -> str: ...
+
+    @property
+    def operands(self) -> tuple[Any, ...]: ...
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N) -> list[N]:
     """Every node reachable from ``root``, each one after all the nodes that consume it.
 
     Depth-first with an explicit stack, listing each node after its parents (post-order),
@@ -27,9 +52,9 @@ def topological_order(root: Value) -> list[Value]:
     right after the last of them is listed. (In a DAG an expanded parent is always
     already listed: otherwise the graph would have a cycle.)
     """
-    order: list[Value] = []
-    expanded: set[Value] = set()
-    stack: list[Value | None] = [root]
+    order: list[N] = []
+    expanded: set[N] = set()
+    stack: list[N | None] = [root]
     push, pop, expand, visit = stack.append, stack.pop, expanded.add, order.append
     while stack:
         node = pop()
@@ -75,14 +100,14 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def backward(root: Value, gradient: float) -> None:
+def backward(root: Node, gradient: float) -> None:
     """Add d(root)/d(node) * gradient to ``node.grad`` for every node of root's graph.
 
     During the pass ``.grad`` holds only this pass's gradient: non-zero amounts from
     earlier calls are set aside first and added back at the end, so they never enter the
     chain rule (calling backward twice adds the same amounts twice).
     """
-    order = topological_order(root)
+    order: list[Node] = topological_order(root)
     saved = [node.grad for node in order]
     carried = list(compress(order, saved))  # the nodes whose .grad is not zero
     for node in carried:
@@ -108,3 +133,53 @@ def backward(root: Value, gradient: float) -> None:
         raise
     for node, old in zip(carried, filter(None, saved)):
         node.grad += old
+
+
+def gradients(output: N, create_graph: bool) -> dict[N, Any]:
+    """d output / d node for every node of output's graph, leaving every ``.grad`` alone.
+
+    Without ``create_graph`` the values are floats, from the local derivatives stored on the
+    nodes. With it they are nodes (or plain numbers where a gradient is constant), built by
+    evaluating each rule's derivative on the nodes themselves, so they can be differentiated
+    again. A local derivative of exactly 1 and the output's own gradient 1 record no ``* 1``
+    node.
+    """
+    grads: dict[N, Any] = {output: 1.0}
+    for node in topological_order(output):
+        g = grads[node]
+        a = node._a
+        if a is None and node._b is None:
+            continue
+        if create_graph:
+            operands = node.operands
+            prim = ops.get(node.op)
+            pairs: Iterable[tuple[Any, Any]] = zip(
+                [o for o in operands if ops.is_node(o)],
+                ops.parent_partials(prim, operands, prim.derivative(node, *operands)),
+            )
+        elif a is not None:
+            pairs = ((a, node._da),) if node._db is None else ((a, node._da), (node._b, node._db))
+        else:
+            pairs = zip(node._b, node._db)
+        for p, d in pairs:
+            if type(d) is float and d == 1.0:
+                contrib = g
+            elif type(g) is float and g == 1.0:  # the output's own gradient: no "* 1" node
+                contrib = d
+            else:
+                contrib = g * d
+            old = grads.get(p)
+            grads[p] = contrib if old is None else old + contrib
+    return grads
+
+
+@contextmanager
+def grads_kept(nodes: Sequence[Node]) -> Iterator[None]:
+    """Run the block, then put back the ``.grad`` every node in ``nodes`` had before it
+    (also when the block raises)."""
+    saved = [node.grad for node in nodes]
+    try:
+        yield
+    finally:
+        for node, g in zip(nodes, saved):
+            node.grad = g

@@ -1,22 +1,33 @@
-"""The rules table: every primitive declared once, with its forward and its local derivative.
+"""The rules table: every primitive declared once, with its forward, its local derivative and
+the facts every interpretation of it needs.
 
-A primitive is a name, a number of inputs, a ``forward`` on floats and a ``derivative``
-``(out, *inputs) -> (d out/d input, ...)``: one local derivative per input, reusing the
-forward result ``out`` where it can (exp's is ``out``, reciprocal's is ``-out * out``).
+A :class:`Primitive` is a name, a number of operands, a ``forward`` on floats and a
+``derivative(out, *operands) -> (d out/d operand, ...)``: one local derivative per operand,
+reusing the forward result ``out`` where it can (exp's is ``out``, reciprocal's is
+``-out * out``). It also says how it is written (``symbol``: the Python operator, for the
+printer, the parser and the drawing), whether a plain number among its operands stays on
+the node as a constant (``constants``: ``x * 2`` is one ``mul`` node with one parent), how
+many trailing operands are always such constants (``params``: pow's exponent), whether it
+takes sequences (``groups``: ``add_n`` one, ``dot`` two), and where it is defined and smooth
+(``domain``, read by the gradient checkers and the Hypothesis strategies).
 
 The derivative is written once and evaluated in two ways:
 
 * on floats, when a node is recorded: the numbers are stored on the node and
   ``backward()`` multiplies along the edges (graph.py);
-* on Values, by ``grad(..., create_graph=True)`` (functional.py): the local derivatives are
-  then themselves recorded, which is what makes second derivatives work.
+* on Values, by ``grad(..., create_graph=True)``: the local derivatives are then themselves
+  recorded, which is what makes second derivatives work.
 
 So a derivative must be built from operations that accept both floats and Values: ``+ - * /
 **``, and the functions of this module (``exp``, ``log``, ``tanh`` ... and every op made by
 ``register``), which return a float for float arguments and a Value for Value arguments.
 
-Negation, subtraction and division are not primitives: ``-x`` is ``x * -1``, ``a - b`` is
-``a + (-b)`` and ``a / b`` is ``a * reciprocal(b)``.
+Each other way of evaluating a node (the compiler's scalar and NumPy code, the expression
+printer, the drawing) is a table of its own keyed by op name, with a fallback to the
+Primitive's ``forward`` and ``derivative``: an op declared here works in all of them.
+
+This module does not know the node class: ``value.py`` registers it
+(:func:`register_node_type`), as HIPS autograd's box types register with its core.
 """
 
 from __future__ import annotations
@@ -24,19 +35,22 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograd._mode import is_grad_enabled
+from autograd._numbers import check_number
 from autograd.errors import MissingRuleError
-from autograd.value import Number, Value, as_value, check_number
 
 __all__ = [
+    "Domain",
     "Primitive",
+    "declare",
     "register",
     "get",
     "primitives",
     "apply",
+    "register_node_type",
     "exp",
     "log",
     "relu",
@@ -47,27 +61,109 @@ __all__ = [
     "add_n",
 ]
 
+#: Python's binary operators a Primitive may name as its ``symbol``.
+SYMBOLS = ("+", "-", "*", "/", "//", "%", "@", "**")
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where an op's operands may lie, and where the op is not differentiable.
+
+    ``positive``: the indices of the operands that must be > 0 (0 is then the edge of the
+    domain: log, reciprocal, the base of a power). ``kinks``: ``(operand index, point)``
+    pairs where the op is defined but not differentiable (relu's input at 0.0).
+
+    >>> Domain(kinks=((0, 0.0),)).points()
+    ((0, 0.0),)
+    >>> Domain(positive=(0,)).points()
+    ((0, 0.0),)
+    """
+
+    positive: tuple[int, ...] = ()
+    kinks: tuple[tuple[int, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        for i in self.positive:
+            if type(i) is not int or i < 0:
+                raise ValueError(f"Domain: positive must hold input indices (ints >= 0), got {i!r}")
+        for pair in self.kinks:
+            if (
+                not isinstance(pair, tuple)
+                or len(pair) != 2
+                or type(pair[0]) is not int
+                or pair[0] < 0
+                or not isinstance(pair[1], int | float)
+            ):
+                raise ValueError(f"Domain: kinks must hold (input index, point) pairs, got {pair!r}")
+
+    def points(self) -> tuple[tuple[int, float], ...]:
+        """Every ``(operand index, point)`` where the op is not differentiable or its domain ends."""
+        return tuple(self.kinks) + tuple((i, 0.0) for i in self.positive)
+
 
 @dataclass(frozen=True)
 class Primitive:
-    """One entry of the rules table."""
+    """One entry of the rules table (see the module docstring for each field)."""
 
     name: str
-    arity: int  # number of Value inputs; 0 means any number (add_n, dot)
+    arity: int  # operands of forward; 0 means any number, in ``groups`` sequences of one length
     forward: Callable[..., float]
     derivative: Callable[..., Sequence[Any]]
     doc: str = ""
+    symbol: str | None = None  # the Python operator that writes the op ("+", "*", "**")
+    constants: bool = False  # a number operand stays on the node (x * 2), not a constant leaf
+    params: int = 0  # the last ``params`` operands are always numbers kept on the node
+    groups: int = 0  # arity 0: the operands are this many sequences (add_n 1, dot 2)
+    domain: Domain = field(default_factory=Domain)
+
+    def __post_init__(self) -> None:
+        if type(self.name) is not str or not self.name.isidentifier():
+            raise ValueError(f"Primitive: name must be an identifier str, got {self.name!r:.80}")
+        if not callable(self.forward) or not callable(self.derivative):
+            raise TypeError(
+                f"Primitive {self.name}: forward and derivative must be callable, got "
+                f"{type(self.forward).__name__} and {type(self.derivative).__name__}"
+            )
+        if type(self.arity) is not int or self.arity < 0:
+            raise ValueError(f"Primitive {self.name}: arity must be an int >= 0, got {self.arity!r}")
+        if type(self.groups) is not int or self.groups < 0 or (self.arity == 0) != (self.groups > 0):
+            raise ValueError(
+                f"Primitive {self.name}: groups must be an int >= 1 exactly when arity is 0 "
+                f"(any number of operands), got arity {self.arity!r} and groups {self.groups!r}"
+            )
+        if type(self.params) is not int or not 0 <= self.params < max(self.arity, 1):
+            raise ValueError(
+                f"Primitive {self.name}: params must be an int from 0 to arity - 1, got {self.params!r}"
+            )
+        if self.symbol is not None and self.symbol not in SYMBOLS:
+            raise ValueError(
+                f"Primitive {self.name}: symbol must be None or one of {' '.join(SYMBOLS)}, "
+                f"got {self.symbol!r}"
+            )
+        if not isinstance(self.domain, Domain):
+            raise TypeError(
+                f"Primitive {self.name}: domain must be a Domain, got {type(self.domain).__name__}"
+            )
+
+    @property
+    def inputs(self) -> int:
+        """How many operands can be Values: ``arity - params`` (0: any number)."""
+        return self.arity - self.params
+
+    def takes_constant(self, index: int, count: int) -> bool:
+        """Whether a plain number at operand ``index`` (of ``count``) stays on the node."""
+        return self.constants or index >= count - self.params
 
 
 _RULES: dict[str, Primitive] = {}
 
-#: Bumped whenever a rule is declared or replaced; compiled programs (compiler.py) retrace
-#: when it changes, so they never replay a replaced rule.
+#: Bumped whenever a rule is declared or replaced; compiled programs retrace when it
+#: changes, so they never replay a replaced rule.
 generation = 0
 
 
 def get(name: str) -> Primitive:
-    """The primitive called ``name``; NotImplementedError if no rule is registered for it."""
+    """The primitive called ``name``; MissingRuleError (a NotImplementedError) if there is none."""
     try:
         return _RULES[name]
     except KeyError:
@@ -81,39 +177,34 @@ def primitives() -> dict[str, Primitive]:
     return dict(_RULES)
 
 
-def _declare(prim: Primitive) -> Primitive:
-    global generation
-    _RULES[prim.name] = prim
-    generation += 1
-    return prim
+# --------------------------------------------------------------------------- the node type
+# value.py registers the node class and its constructors here (register_node_type), so this
+# module records nodes without importing the class.
+_node_type: Any = type(None)
+_make: Callable[..., Any]
+_leaf: Callable[[float], Any]
+
+
+def register_node_type(
+    cls: type, make: Callable[..., Any], leaf: Callable[[float], Any]
+) -> None:
+    """Tell the table which class its nodes are: ``make(data, op, parents, partials, operands)``
+    records an operation node (``operands`` is None, or every operand in order with None where
+    a parent goes), ``leaf(data)`` makes a node with no parents."""
+    global _node_type, _make, _leaf
+    _node_type, _make, _leaf = cls, make, leaf
+
+
+def is_node(x: object) -> bool:
+    """True for a graph node (a Value)."""
+    return isinstance(x, _node_type)
+
+
+def _as_node(x: Any, what: str) -> Any:
+    return x if isinstance(x, _node_type) else _leaf(check_number(x, what))
 
 
 # --------------------------------------------------------------------------- recording
-def _node(data: float, op: str, inputs: Sequence[Value], partials: Sequence[Any]) -> Value:
-    """A new node for ``op`` applied to ``inputs`` (see value.py for the slot layout).
-
-    ``partials`` are floats: the local derivatives, one per input.
-    """
-    out = Value.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    n = len(inputs)
-    if n != len(partials):
-        raise TypeError(
-            f"{op}: the derivative rule returned {len(partials)} local derivatives, "
-            f"expected {n} (one per input)"
-        )
-    out._tag = op
-    if n == 1:
-        out._a, out._b, out._da, out._db = inputs[0], None, partials[0], None
-    elif n == 2:
-        out._a, out._b = inputs
-        out._da, out._db = partials
-    else:  # tuple() returns a tuple argument itself, without copying
-        out._a, out._b, out._da, out._db = None, tuple(inputs), None, tuple(partials)
-    return out
-
-
 def _as_float(p: Any, op: str) -> float:
     if type(p) is float:
         return p
@@ -125,31 +216,71 @@ def _as_float(p: Any, op: str) -> float:
         ) from None
 
 
-def _leaf(data: float) -> Value:
-    out = Value.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    out._tag = ""
-    out._a = out._b = out._da = out._db = None
-    return out
+def _check_count(prim: Primitive, count: int) -> None:
+    if prim.arity:
+        if count != prim.arity:
+            raise TypeError(f"{prim.name}: expected {prim.arity} inputs, got {count}")
+    elif count == 0 or count % prim.groups:
+        if prim.groups == 1:
+            raise ValueError(f"{prim.name}: expected at least one input, got none")
+        raise ValueError(
+            f"{prim.name}: expected {prim.groups} sequences of the same length, got {count} operands"
+        )
 
 
-def apply(prim: Primitive, *args: Value | Number) -> Value:
-    """Apply ``prim`` to Values (numbers become constant leaves) and record the node.
+def apply(prim: Primitive, *args: Any) -> Any:
+    """Apply ``prim`` to its operands and record the node.
 
-    The forward runs first: if it raises (a domain error, an overflow), nothing is recorded.
+    Values are the node's parents. A plain number stays on the node as a constant where the
+    primitive takes one (``apply(MUL, x, 2)`` is ``x * 2``, pow's exponent) and becomes a
+    constant leaf otherwise. The forward runs first: if it raises (a domain error, an
+    overflow), nothing is recorded.
     """
-    inputs = [as_value(a) for a in args]
-    if prim.arity and len(inputs) != prim.arity:
-        raise TypeError(f"{prim.name}: expected {prim.arity} inputs, got {len(inputs)}")
-    datas = [v.data for v in inputs]
+    count = len(args)
+    _check_count(prim, count)
+    node_type = _node_type
+    parents: list[Any] = []
+    datas: list[float] = []
+    kept: list[int] = []  # positions of the constants kept on the node
+    for i, a in enumerate(args):
+        if isinstance(a, node_type):
+            if i >= count - prim.params:
+                raise TypeError(
+                    f"{prim.name}: operand {i} must be a number (a constant kept on the node), got a Value"
+                )
+            parents.append(a)
+            datas.append(a.data)
+            continue
+        x = check_number(a, prim.name)
+        datas.append(x)
+        if prim.takes_constant(i, count):
+            kept.append(i)
+        else:
+            parents.append(_leaf(x))
     out = prim.forward(*datas)
-    if not is_grad_enabled():
+    if not is_grad_enabled() or not parents:
         return _leaf(out)
     partials = prim.derivative(out, *datas)
+    if len(partials) != count - prim.params:
+        raise TypeError(
+            f"{prim.name}: the derivative rule returned {len(partials)} local derivatives, "
+            f"expected {count - prim.params} (one per input)"
+        )
+    template: list[Any] | None = None
+    if kept:
+        template = [None] * count
+        for i in kept:
+            template[i] = datas[i]
+        partials = [p for p, t in zip(partials, template) if t is None]
     if prim.name not in _BUILTIN:  # a user's rule: make sure it gave one float per input
         partials = [_as_float(p, prim.name) for p in partials]
-    return _node(out, prim.name, inputs, partials)
+    return _make(out, prim.name, parents, partials, None if template is None else tuple(template))
+
+
+def parent_partials(prim: Primitive, operands: Sequence[Any], partials: Sequence[Any]) -> list[Any]:
+    """The entries of ``partials`` (one per operand) that belong to parents, not constants."""
+    node_type = _node_type
+    return [p for p, o in zip(partials, operands) if isinstance(o, node_type)]
 
 
 def _dispatch(prim: Primitive) -> Callable[..., Any]:
@@ -157,13 +288,32 @@ def _dispatch(prim: Primitive) -> Callable[..., Any]:
 
     def op(*args: Any) -> Any:
         for a in args:
-            if isinstance(a, Value):
+            if isinstance(a, _node_type):
                 return apply(prim, *args)
+        _check_count(prim, len(args))
         return prim.forward(*[check_number(a, prim.name) for a in args])
 
     op.__name__ = op.__qualname__ = prim.name
     op.__doc__ = prim.doc or f"The registered primitive {prim.name!r}."
     return op
+
+
+def declare(prim: Primitive, *, replace: bool = False) -> Callable[..., Any]:
+    """Add ``prim`` to the rules table and return the function that applies it.
+
+    This is all a new op needs: backward, ``grad(create_graph=True)``, compile and batch,
+    gradcheck, the strategies, the command line's parser and the drawing read it from here.
+    """
+    global generation
+    if not isinstance(prim, Primitive):
+        raise TypeError(f"declare: expected a Primitive, got {type(prim).__name__}")
+    if prim.name in _RULES and not replace:
+        raise ValueError(f"register: op {prim.name!r} is already registered (pass replace=True to override)")
+    if prim.name in _BUILTIN:
+        raise ValueError(f"register: {prim.name!r} is a built-in primitive and cannot be replaced")
+    _RULES[prim.name] = prim
+    generation += 1
+    return _dispatch(prim)
 
 
 def register(
@@ -174,14 +324,17 @@ def register(
     arity: int = 1,
     doc: str = "",
     replace: bool = False,
+    domain: Domain | None = None,
 ) -> Callable[..., Any]:
     """Add a primitive to the rules table and return the function that applies it.
 
     ``forward(*xs) -> float`` computes the op on floats; ``derivative(out, *xs)`` returns
     one local derivative per input and must accept floats and Values (build it from
     arithmetic and registered ops). The returned function gives a float for numbers and a
-    recorded Value when any argument is a Value.
+    recorded Value when any argument is a Value. ``domain`` tells the gradient checkers and
+    the strategies where the op is defined and smooth.
 
+    >>> from autograd import Value
     >>> cube = register("cube", lambda x: x**3, lambda out, x: (3 * x * x,), replace=True)
     >>> cube(2.0)
     8.0
@@ -198,12 +351,13 @@ def register(
         )
     if type(arity) is not int or arity < 1:
         raise ValueError(f"register: arity must be an int >= 1, got {arity!r}")
-    if name in _RULES and not replace:
-        raise ValueError(f"register: op {name!r} is already registered (pass replace=True to override)")
-    if name in _BUILTIN:
-        raise ValueError(f"register: {name!r} is a built-in primitive and cannot be replaced")
-    prim = _declare(Primitive(name, arity, forward, derivative, doc))
-    return _dispatch(prim)
+    prim = Primitive(name, arity, forward, derivative, doc, domain=domain or Domain())
+    return declare(prim, replace=replace)
+
+
+def _builtin(prim: Primitive) -> Primitive:
+    _RULES[prim.name] = prim
+    return prim
 
 
 # --------------------------------------------------------------------------- forwards
@@ -276,35 +430,47 @@ def _vpow_derivative(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     return (y * x ** (y - 1), out * log(x))
 
 
+def _dot(*xs: float) -> float:
+    n = len(xs) // 2
+    out: float = sum(map(operator.mul, xs[:n], xs[n:]))
+    return out
+
+
+def _dot_derivative(out: Any, *xs: Any) -> tuple[Any, ...]:
+    n = len(xs) // 2
+    return xs[n:] + xs[:n]
+
+
 # --------------------------------------------------------------------------- the table
-ADD = _declare(Primitive("add", 2, lambda a, b: a + b, lambda out, a, b: (1.0, 1.0), "a + b"))
-MUL = _declare(Primitive("mul", 2, lambda a, b: a * b, lambda out, a, b: (b, a), "a * b"))
-EXP = _declare(Primitive("exp", 1, _exp, lambda out, x: (out,), "e ** x"))
-LOG = _declare(Primitive("log", 1, _log, lambda out, x: (1.0 / x,), "natural log, x > 0"))
-RECIPROCAL = _declare(
-    Primitive("reciprocal", 1, _reciprocal, lambda out, x: (-(out * out),), "1 / x, x != 0")
+_POSITIVE = Domain(positive=(0,))
+_KINK_AT_0 = Domain(kinks=((0, 0.0),))
+_BUILTIN: frozenset[str] = frozenset()
+
+# name, arity, forward, derivative (out, *operands) -> one local derivative per operand, doc
+ADD = _builtin(Primitive("add", 2, operator.add, lambda out, a, b: (1.0, 1.0), "a + b", "+", constants=True))
+MUL = _builtin(Primitive("mul", 2, operator.mul, lambda out, a, b: (b, a), "a * b", "*", constants=True))
+EXP = _builtin(Primitive("exp", 1, _exp, lambda out, x: (out,), "e ** x"))
+LOG = _builtin(Primitive("log", 1, _log, lambda out, x: (1.0 / x,), "natural log, x > 0", domain=_POSITIVE))
+RECIPROCAL = _builtin(
+    Primitive("reciprocal", 1, _reciprocal, lambda out, x: (-(out * out),), "1 / x, x != 0", domain=_POSITIVE)
 )
-RELU = _declare(Primitive("relu", 1, _relu, lambda out, x: (_step(x),), "max(x, 0); relu'(0) = 0"))
-TANH = _declare(Primitive("tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), "tanh(x)"))
-SIGMOID = _declare(
+RELU = _builtin(
+    Primitive("relu", 1, _relu, lambda out, x: (_step(x),), "max(x, 0); relu'(0) = 0", domain=_KINK_AT_0)
+)
+TANH = _builtin(Primitive("tanh", 1, math.tanh, lambda out, x: (1.0 - out * out,), "tanh(x)"))
+SIGMOID = _builtin(
     Primitive("sigmoid", 1, _sigmoid, lambda out, x: (out * (1.0 - out),), "1 / (1 + e ** -x)")
 )
-POW = _declare(Primitive("pow", 1, _pow, _pow_derivative, "x ** c for a constant number c"))
-VPOW = _declare(
-    Primitive("vpow", 2, _vpow, _vpow_derivative, "x ** y for a Value exponent y, x > 0")
+POW = _builtin(
+    Primitive("pow", 2, _pow, _pow_derivative, "x ** c, c a number", "**", params=1, domain=_POSITIVE)
 )
-ADD_N = _declare(
-    Primitive("add_n", 0, lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), "x1 + ... + xn")
+VPOW = _builtin(
+    Primitive("vpow", 2, _vpow, _vpow_derivative, "x ** y, y a Value, x > 0", "**", domain=_POSITIVE)
 )
-DOT = _declare(
-    Primitive(
-        "dot",
-        0,
-        lambda *xs: sum(map(operator.mul, xs[: len(xs) // 2], xs[len(xs) // 2 :])),
-        lambda out, *xs: xs[len(xs) // 2 :] + xs[: len(xs) // 2],
-        "x1*y1 + ... + xn*yn",
-    )
+ADD_N = _builtin(
+    Primitive("add_n", 0, lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), "x1 + ... + xn", groups=1)
 )
+DOT = _builtin(Primitive("dot", 0, _dot, _dot_derivative, "x1*y1 + ... + xn*yn", groups=2))
 _BUILTIN = frozenset(_RULES)
 
 exp = _dispatch(EXP)
@@ -315,17 +481,7 @@ sigmoid = _dispatch(SIGMOID)
 reciprocal = _dispatch(RECIPROCAL)
 
 
-def apply_pow(x: Value, c: float) -> Value:
-    """``x ** c`` for a constant number ``c``: the exponent is kept on the node, not as a parent."""
-    data = _pow(x.data, c)
-    if not is_grad_enabled():
-        return _leaf(data)
-    out = _node(data, "pow", [x], _pow_derivative(data, x.data, c))
-    out._b = c  # the constant parameter of a unary node (see value.py)
-    return out
-
-
-def add_n(values: Iterable[Value | Number]) -> Value:
+def add_n(values: Iterable[Any]) -> Any:
     """``values[0] + values[1] + ...`` as one node with one edge per input.
 
     The forward adds left to right, like ``sum``; every local derivative is 1.
@@ -334,10 +490,10 @@ def add_n(values: Iterable[Value | Number]) -> Value:
     out = sum(datas)
     if not is_grad_enabled():
         return _leaf(out)
-    return _node(out, "add_n", inputs, (1.0,) * len(inputs))
+    return _make(out, "add_n", inputs, (1.0,) * len(inputs))
 
 
-def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value:
+def dot(xs: Iterable[Any], ys: Iterable[Any]) -> Any:
     """``x0*y0 + x1*y1 + ...`` as one node instead of ``2n - 1``: a neuron's weighted sum.
 
     Its inputs are ``xs`` then ``ys``; the local derivatives are ``ys`` for ``xs`` and
@@ -354,14 +510,15 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value:
     out = sum(map(operator.mul, xd, yd))
     if not is_grad_enabled():
         return _leaf(out)
-    return _node(out, "dot", inputs, yd + xd)
+    return _make(out, "dot", inputs, yd + xd)
 
 
-def _values_and_data(args: tuple[Any, ...], op: str) -> tuple[tuple[Value, ...], list[float]]:
+def _values_and_data(args: tuple[Any, ...], op: str) -> tuple[tuple[Any, ...], list[float]]:
     """``args`` as a non-empty tuple of Values (numbers become constant leaves), and their data."""
-    datas = [v.data for v in args if v.__class__ is Value]  # one pass: type check and data
+    node_type = _node_type
+    datas = [v.data for v in args if v.__class__ is node_type]  # one pass: type check and data
     if len(datas) != len(args):
-        args = tuple([as_value(a) for a in args])  # TypeError for anything but numbers
+        args = tuple([_as_node(a, "Value") for a in args])  # TypeError for anything but numbers
         datas = [v.data for v in args]
     if not args:
         raise ValueError(f"{op}: expected at least one input, got none")

@@ -25,16 +25,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from autograd import ops
+from autograd._numbers import Number
 from autograd.errors import ExpressionError
-from autograd.value import Number, Value
+from autograd.value import Value
 
 __all__ = ["ExpressionError", "functions", "variables", "build", "MAX_LENGTH"]
 
 MAX_LENGTH = 10_000
 """Longest expression text accepted, in characters."""
-
-# Rules-table entries that are operators, not functions callable by name.
-_OPERATOR_OPS = frozenset({"add", "mul", "pow", "vpow", "add_n", "dot"})
 
 _BINARY: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -46,11 +44,12 @@ _BINARY: dict[type[ast.operator], str] = {
 
 
 def functions() -> dict[str, int]:
-    """The functions an expression may call, with how many arguments each takes."""
+    """The functions an expression may call, with how many arguments each takes: every op of
+    the rules table written as a call (no operator symbol) on a fixed number of operands."""
     return {
         name: prim.arity
         for name, prim in sorted(ops.primitives().items())
-        if name not in _OPERATOR_OPS and prim.arity in (1, 2)
+        if prim.symbol is None and not prim.groups
     }
 
 

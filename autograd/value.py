@@ -10,14 +10,23 @@ data      the number (a float)
 grad      the accumulated gradient d(root)/d(self), summed over ``backward()`` calls
 _tag      a leaf's label; an operation node's op name (``"mul"``), or the pair
           ``(op, label)`` once it is given a label. Read it through ``op`` and ``label``.
-_a, _b    the inputs. Unary node: ``_a`` is the Value input and ``_b`` the op's constant
-          operand, if any (``x * 2`` keeps 2.0 there, ``x ** 3`` keeps 3.0). Binary node:
-          ``_a`` and ``_b`` are the two Value inputs. Node with three or more inputs:
-          ``_a`` is None and ``_b`` is the tuple of inputs. Leaf: both None.
-_da, _db  the local derivatives d(self)/d(input), computed by the rule in ``ops.py`` when
+_a, _b    the inputs. Unary node (one parent): ``_a`` is the parent and ``_b`` holds the
+          op's constant operands: None, one number when it comes after the parent (``x * 2``
+          keeps 2.0 there, ``x ** 3`` keeps 3.0), or the tuple of every operand with None
+          where the parent goes. Binary node: ``_a`` and ``_b`` are the two parents. Node
+          with three or more parents, or two and constants: ``_a`` is None and ``_b`` the
+          tuple of parents. Leaf: both None.
+_da, _db  the local derivatives d(self)/d(parent), computed by the rule in ``ops.py`` when
           the node was recorded. Unary: ``_da`` (and ``_db`` is None); binary: ``_da`` and
-          ``_db``; three or more inputs: ``_db`` is the tuple of them.
+          ``_db``; otherwise ``_db`` is the tuple of them and ``_da`` None, or the operands
+          tuple (None where a parent goes) when the node has constants.
 ========  ==========================================================================
+
+:func:`_make` is the one constructor of operation nodes (the rules table calls it through
+:func:`autograd.ops.register_node_type`); the operator methods below inline it for add, mul
+and relu, the engine's hot path. ``graph.py`` is the only module that walks the slots; the
+rest of the package reads nodes through ``op``, ``parents``, ``local_grads``, ``operands``
+and ``op_args``.
 
 Plain numbers are not nodes: ``x * 2`` is one ``mul`` node with one parent, and the constant
 kept on the node, as the seeds draw ``*-1`` and ``+1`` nodes.
@@ -29,40 +38,18 @@ traversal and the chain rule live in ``graph.py``.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from autograd import graph as _graph
+from autograd import ops as _ops
+from autograd._mode import is_grad_enabled as _recording
+from autograd._numbers import Number, check_number
 
+if TYPE_CHECKING:
     from autograd.viz import GraphView
 
-__all__ = ["Value", "Number", "as_value", "check_number"]
-
-Number = int | float
-
-
-def check_number(x: object, what: str) -> float:
-    """Return ``x`` as a float if it is a real number, else raise TypeError naming ``what``.
-
-    Accepted: int, float, bool (as 0 or 1) and any ``numbers.Real`` (NumPy real scalars).
-    Rejected: str, None, complex, containers, and Values (use ``v.detach()`` or ``v.data``).
-    """
-    tp = type(x)
-    if tp is float:
-        return x  # type: ignore[return-value]
-    if tp is int or tp is bool:
-        try:
-            return float(x)  # type: ignore[arg-type]
-        except OverflowError:
-            raise OverflowError(f"{what}: the integer {x} is too large for a float") from None
-    if isinstance(x, Value):
-        raise TypeError(
-            f"{what}: expected a real number, got a Value ({x!r}); "
-            "use v.detach() for a new leaf or v.data for the number"
-        )
-    if isinstance(x, numbers.Real):
-        return float(x)
-    raise TypeError(f"{what}: expected a real number (int, float, bool), got {tp.__name__}: {x!r:.80}")
+__all__ = ["Value", "Number", "as_value"]
 
 
 class Value:
@@ -134,10 +121,32 @@ class Value:
         return () if self._db is None else self._db
 
     @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """Every operand of the operation in order: the parents, and the constant numbers
+        kept on the node (``(x, 2.0)`` for ``x * 2``); ``()`` for a leaf."""
+        a, b = self._a, self._b
+        if a is not None:
+            if self._db is not None or b is None:
+                return (a,) if b is None else (a, b)
+            if b.__class__ is tuple:
+                return tuple(a if o is None else o for o in b)
+            return (a, b)
+        if b is None:
+            return ()
+        template = self._da
+        if template is None:
+            return b  # type: ignore[no-any-return]
+        parents = iter(b)
+        return tuple(next(parents) if o is None else o for o in template)
+
+    @property
     def op_args(self) -> tuple[float, ...]:
         """Constant operands of the operation: ``(2.0,)`` for ``x * 2``, ``(3.0,)`` for ``x ** 3``."""
-        if self._a is not None and self._db is None and self._b is not None:
-            return (self._b,)
+        a, b = self._a, self._b
+        if a is not None and self._db is None and b is not None:
+            return tuple(o for o in b if o is not None) if b.__class__ is tuple else (b,)
+        if a is None and self._da is not None:
+            return tuple(o for o in self._da if o is not None)
         return ()
 
     def is_leaf(self) -> bool:
@@ -263,9 +272,9 @@ class Value:
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
-            return _ops.apply(_ops.VPOW, self, exponent)
+            return _ops.apply(_ops.VPOW, self, exponent)  # type: ignore[no-any-return]
         c = _constant(exponent)
-        return NotImplemented if c is NotImplemented else _ops.apply_pow(self, c)
+        return NotImplemented if c is NotImplemented else _ops.apply(_ops.POW, self, c)
 
     def __rpow__(self, base: Number) -> Value:
         c = _constant(base)
@@ -274,11 +283,11 @@ class Value:
     # ----------------------------------------------------------------- functions
     def exp(self) -> Value:
         """e ** self."""
-        return _ops.apply(_ops.EXP, self)
+        return _unary(_ops.EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm; raises ValueError for data <= 0."""
-        return _ops.apply(_ops.LOG, self)
+        return _unary(_ops.LOG, self)
 
     def relu(self) -> Value:
         """max(self, 0), with derivative 0 at 0 (the gradient passes only where data > 0)."""
@@ -303,15 +312,15 @@ class Value:
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _ops.apply(_ops.TANH, self)
+        return _unary(_ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + exp(-self)), computed without overflow."""
-        return _ops.apply(_ops.SIGMOID, self)
+        return _unary(_ops.SIGMOID, self)
 
     def reciprocal(self) -> Value:
         """1 / self; raises ZeroDivisionError at 0."""
-        return _ops.apply(_ops.RECIPROCAL, self)
+        return _unary(_ops.RECIPROCAL, self)
 
     # ----------------------------------------------------------------- gradients
     def backward(self, gradient: Number = 1.0) -> None:
@@ -359,7 +368,59 @@ def as_value(x: Value | Number) -> Value:
 
 _new: Callable[[type], Any] = object.__new__
 
-# Imported last: both modules use the class defined above.
-from autograd import graph as _graph  # noqa: E402
-from autograd import ops as _ops  # noqa: E402
-from autograd._mode import is_grad_enabled as _recording  # noqa: E402
+
+def _leaf(data: float) -> Value:
+    """A node with no parents holding ``data`` (what every operation returns under no_grad)."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._tag = ""
+    out._a = out._b = out._da = out._db = None
+    return out
+
+
+def _make(
+    data: float,
+    op: str,
+    parents: Sequence[Value],
+    partials: Sequence[Any],
+    operands: tuple[Any, ...] | None = None,
+) -> Value:
+    """The node for ``op`` with these parents and local derivatives (one per parent); the one
+    writer of the slot layout described above. ``operands`` is None when the parents are the
+    operands, else every operand in order with None where a parent goes."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._tag = op
+    n = len(parents)
+    if n == 1:
+        out._a = parents[0]
+        out._da = partials[0]
+        out._db = None
+        if operands is None:
+            out._b = None
+        elif len(operands) == 2 and operands[0] is None:
+            out._b = operands[1]  # x * c: the number itself
+        else:
+            out._b = operands
+    elif n == 2 and operands is None:
+        out._a, out._b = parents
+        out._da, out._db = partials
+    else:  # tuple() returns a tuple argument itself, without copying
+        out._a = None
+        out._b = tuple(parents)
+        out._da = operands
+        out._db = tuple(partials)
+    return out
+
+
+def _unary(prim: _ops.Primitive, x: Value) -> Value:
+    """``prim`` applied to one Value: the rules table's forward and derivative, one node."""
+    data = prim.forward(x.data)
+    if not _recording():
+        return _leaf(data)
+    return _make(data, prim.name, (x,), prim.derivative(data, x.data))
+
+
+_ops.register_node_type(Value, _make, _leaf)

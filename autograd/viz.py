@@ -37,6 +37,7 @@ from typing import Any
 
 import graphviz  # type: ignore[import-untyped]
 
+from autograd import ops
 from autograd._files import write_atomically
 from autograd.errors import GraphTooLargeError, GraphvizNotFoundError
 from autograd.graph import topological_order
@@ -69,8 +70,9 @@ INSTALL_HINT = (
     "https://graphviz.org/download/"
 )
 
-# Operation symbols drawn in the round op nodes; other ops show their name.
-_SYMBOLS = {"add": "+", "mul": "\u00d7", "pow": "**", "vpow": "**", "add_n": "\u03a3", "dot": "\u00b7"}
+# Drawing's table, keyed by op name: the glyph in the round op node. An op not listed shows
+# its operator symbol from the rules table, or else its name.
+_GLYPHS = {"mul": "\u00d7", "add_n": "\u03a3", "dot": "\u00b7"}
 
 # Colours: leaves (inputs and parameters) blue, the output green, zero gradient grey.
 _LEAF_FILL = "#dbe9f6"
@@ -158,13 +160,25 @@ def _value_label(node: Value, show_grad: bool, precision: int) -> str:
     return f"<{table}<TR>{'<VR/>'.join(cells)}</TR></TABLE>>"
 
 
+def _glyph(op: str) -> str:
+    glyph = _GLYPHS.get(op)
+    if glyph is None:
+        prim = ops.primitives().get(op)  # None when the rule was removed since
+        glyph = prim.symbol if prim is not None and prim.symbol else op
+    return glyph
+
+
 def _op_label(node: Value, precision: int) -> str:
-    op = node.op
-    text = _SYMBOLS.get(op, op)
-    args = node.op_args
-    if args:  # a constant operand: x * 2 shows the symbol and 2
-        text += " " + " ".join(_number(a, precision) for a in args)
-    return text
+    """The op's glyph, with its constant operands where they stand: the times sign and 2 for ``x * 2``."""
+    before: list[str] = []
+    after: list[str] = []
+    seen_parent = False
+    for o in node.operands:
+        if isinstance(o, Value):
+            seen_parent = True
+        else:
+            (after if seen_parent else before).append(_number(o, precision))
+    return " ".join([*before, _glyph(node.op), *after])
 
 
 def count_nodes(root: Value) -> int:

@@ -190,3 +190,20 @@ def test_an_exception_during_backward_leaves_every_grad_as_it_was():
     with pytest.raises(KeyboardInterrupt):
         y.backward()
     assert {n: n.grad for n in topological_order(y)} == before
+
+
+def test_grads_kept_restores_every_grad_after_the_block_even_when_it_raises():
+    """grads_kept puts back the gradients the nodes had, on success and on an exception."""
+    from autograd.graph import grads_kept
+
+    x = Value(2.0)
+    y = x * x
+    x.grad, y.grad = 5.0, 7.0
+    with grads_kept([x, y]):
+        y.backward()
+        assert x.grad == 9.0  # 5.0 stored + 4.0 from this pass
+    assert (x.grad, y.grad) == (5.0, 7.0)
+    with pytest.raises(KeyError), grads_kept([x]):
+        x.grad = 1.0
+        raise KeyError("boom")
+    assert x.grad == 5.0

@@ -337,3 +337,126 @@ def test_create_graph_on_a_node_whose_rule_was_removed(rules_table):
     with pytest.raises(NotImplementedError, match="'temp_op'"):
         grad(y, [x], create_graph=True)
     assert grad(y, [x]) == (1.0,)  # first order uses the stored numbers
+
+
+# ----------------------------------------------------------------------------- one declaration
+def test_a_primitive_declared_in_the_table_alone_works_everywhere(rules_table, capsys):
+    """One Primitive declared in the rules table works in backward, grad(create_graph),
+    compile, batch, gradcheck, gradgradcheck, the strategies, the parser and the renderer."""
+    np = pytest.importorskip("numpy")
+    from hypothesis import settings
+
+    from autograd import compile, parse, viz
+    from autograd.cli import main
+    from autograd.testing import gradcheck, gradgradcheck
+    from autograd.testing.strategies import expressions
+
+    softplus = ops.declare(
+        ops.Primitive(
+            "softplus_t",
+            1,
+            lambda x: math.log1p(math.exp(x)),
+            lambda out, x: (autograd.sigmoid(x),),  # floats for floats, Values for Values
+            doc="log(1 + e ** x)",
+        )
+    )
+    s = _sigmoid(0.3)
+    # backward, on a node and through ordinary arithmetic
+    x = Value(0.3)
+    y = softplus(x) * x
+    y.backward()
+    assert y.op == "mul" and y.parents[0].op == "softplus_t"
+    assert x.grad == pytest.approx(math.log1p(math.exp(0.3)) + 0.3 * s, rel=1e-15)
+    # second derivative through the rule evaluated on Values
+    (d1,) = grad(softplus(x), [x], create_graph=True)
+    assert grad(d1, [x])[0] == pytest.approx(s * (1 - s), rel=1e-12)
+    # compile: the replay calls the rule from the table and equals the dynamic engine bit for bit
+    w = Value(0.7)
+    f = compile(lambda a: softplus(a * w) + a)
+    value = f(0.4)
+    dynamic_w = Value(0.7)
+    a = Value(0.4)
+    out = softplus(a * dynamic_w) + a
+    out.backward()
+    assert value == out.data and w.grad == dynamic_w.grad
+    assert "_f" in f.source  # no code was written for it: the fallback calls its forward
+    batch = f.batch(np.array([0.4, -1.0, 2.0]))
+    expected = [softplus(Value(t) * Value(0.7)).data + t for t in (0.4, -1.0, 2.0)]
+    assert batch.values.tolist() == pytest.approx(expected, rel=1e-15)
+    # the gradient checkers
+    assert gradcheck(lambda u, v: softplus(u * v) + u, [0.5, -1.5])
+    assert gradgradcheck(lambda u, v: softplus(u * v) + u, [0.5, -1.5])
+
+    # the strategies draw it, and the printer writes it as a call
+    @settings(max_examples=20)
+    @given(expressions(ops=["softplus_t", "mul"], max_size=4).filter(lambda e: "softplus_t" in e.ops))
+    def drawn(expr):
+        assert "softplus_t(" in expr.source()
+        assert gradcheck(expr.build, expr.point)
+
+    drawn()
+    # the command line's parser
+    assert parse.functions()["softplus_t"] == 1
+    assert main(["graph", "softplus_t(x) * 2", "--set", "x=0.3"]) == 0
+    assert f"d/dx = {2 * s:.12g}" in capsys.readouterr().out
+    # the renderer labels its op node by name
+    assert "v1_op [label=softplus_t " in viz.to_dot(softplus(Value(1.0))).source
+
+
+def test_a_constant_before_the_parent_is_kept_in_its_place(rules_table):
+    """A number in front of a Value stays a constant on the node, in its position, for every
+    interpretation: backward, create_graph, compile, batch, gradcheck and the drawing."""
+    np = pytest.importorskip("numpy")
+    from autograd import compile, viz
+    from autograd.testing import gradcheck, gradgradcheck
+
+    sub = ops.Primitive(
+        "sub_t", 2, lambda a, b: a - b, lambda out, a, b: (1.0, -1.0), "a - b", "-", constants=True
+    )
+    ops.declare(sub)
+    x = Value(0.5)
+    y = ops.apply(sub, 2.0, x * x)
+    assert (y.data, y.op_args, y.local_grads) == (1.75, (2.0,), (-1.0,))
+    assert y.operands[0] == 2.0 and y.operands[1] is y.parents[0]
+    y.backward()
+    assert x.grad == -1.0
+    (d1,) = grad(y, [x], create_graph=True)
+    assert (d1.data, grad(d1, [x])[0]) == (-1.0, -2.0)
+    f = compile(lambda a: ops.apply(sub, 2.0, a * a))
+    assert f(0.5) == 1.75
+    assert f.grad(0.5) == (1.75, (-1.0,))
+    assert f.batch(np.array([0.5, 1.0])).values.tolist() == [1.75, 1.0]
+    assert gradcheck(lambda a: ops.apply(sub, 3.0, a.exp()), [0.2])
+    assert gradgradcheck(lambda a: ops.apply(sub, 3.0, a.exp()), [0.2])
+    assert "v2_op [label=\"2 -\"" in viz.to_dot(y).source
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "not a name"}, "name must be an identifier"),
+        ({"forward": 3}, "must be callable"),
+        ({"arity": -1}, "arity must be an int >= 0"),
+        ({"arity": 0}, "groups must be an int >= 1 exactly when arity is 0"),
+        ({"groups": 2}, "groups must be an int >= 1 exactly when arity is 0"),
+        ({"params": 1}, "params must be an int from 0 to arity - 1"),
+        ({"symbol": "&&"}, "symbol must be None or one of"),
+        ({"domain": (0,)}, "domain must be a Domain"),
+    ],
+)
+def test_a_malformed_primitive_is_refused(fields, message):
+    """Primitive checks its fields and names the bad one."""
+    args = {"name": "p", "arity": 1, "forward": math.sin, "derivative": lambda out, x: (1.0,)} | fields
+    with pytest.raises((TypeError, ValueError), match=message):
+        ops.Primitive(**args)
+
+
+def test_every_rule_is_declared_with_the_facts_the_interpretations_read():
+    """The built-in table says which ops are operators, take constants, take sequences."""
+    table = ops.primitives()
+    assert {n: p.symbol for n, p in table.items() if p.symbol} == {"add": "+", "mul": "*", "pow": "**", "vpow": "**"}
+    assert {n for n, p in table.items() if p.constants} == {"add", "mul"}
+    assert {n: p.params for n, p in table.items() if p.params} == {"pow": 1}
+    assert {n: p.groups for n, p in table.items() if p.groups} == {"add_n": 1, "dot": 2}
+    assert table["relu"].domain.kinks == ((0, 0.0),)
+    assert {n for n, p in table.items() if p.domain.positive} == {"log", "reciprocal", "pow", "vpow"}

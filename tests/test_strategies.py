@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 import autograd
 from autograd import Value, grad, topological_order
 from autograd.testing import Domain, Expression, gradcheck
-from autograd.testing.strategies import BOUND, MARGIN, _hypothesis_setup_hook, expressions, reals, values
+from autograd.testing._hypothesis import _hypothesis_setup_hook
+from autograd.testing.strategies import BOUND, MARGIN, expressions, reals, values
 from tests.support import run_python
 
 FIND = settings(database=None, derandomize=True, max_examples=2000)

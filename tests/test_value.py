@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Value
 
 
@@ -254,3 +255,15 @@ def test_nan_and_inf_follow_float_arithmetic():
     y = nan * 2
     y.backward()
     assert nan.grad == 2.0
+
+
+def test_operands_list_parents_and_constants_in_order():
+    """operands gives every operand of the op in order, parents and constants alike."""
+    x, y, z = Value(1.0), Value(2.0), Value(3.0)
+    assert x.operands == ()
+    assert (x * 2).operands == (x, 2.0)
+    assert (x * y).operands == (x, y)
+    assert (x**3).operands == (x, 3.0)
+    assert x.relu().operands == (x,)
+    assert autograd.dot([x, y], [z, x]).operands == (x, y, z, x)
+    assert autograd.add_n([x, y, z]).operands == (x, y, z)

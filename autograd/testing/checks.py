@@ -20,11 +20,12 @@ from functools import partial
 from typing import Any
 
 from autograd import ops
+from autograd._numbers import check_number
 from autograd.errors import GradcheckError
 from autograd.functional import grad
-from autograd.graph import topological_order
-from autograd.testing.expression import Domain, domain_table, record
-from autograd.value import Value, check_number
+from autograd.graph import grads_kept, topological_order
+from autograd.testing.expression import Domain, domain_table
+from autograd.value import Value
 
 __all__ = [
     "GradcheckError",
@@ -245,19 +246,14 @@ def gradcheck(
     table = domain_table(domains, who)
     vs, out = _output(f, xs, who)
     order = topological_order(out)
-    saved = [node.grad for node in order]
-    try:
+    with grads_kept(order):
         out.backward()
         first = [v.grad for v in vs]
         out.backward()
         second = [v.grad - g for v, g in zip(vs, first)]
-        for node, g in zip(order, saved):
-            node.grad = g
+    with grads_kept(order):
         out.backward(0.0)
         zero = [v.grad for v in vs]
-    finally:
-        for node, g in zip(order, saved):
-            node.grad = g
 
     def fun(point: list[float]) -> tuple[list[float], Value | None]:
         _, y = _output(f, point, who)
@@ -428,9 +424,17 @@ def _moving(g: Callable[..., Any], args: Sequence[float], j: int) -> Callable[[f
     return at
 
 
-def _rule_on_floats(prim: ops.Primitive, consts: Sequence[float], j: int, *data: float) -> float:
-    """The rule's d out/d input ``j`` evaluated on floats at ``data``."""
-    return float(prim.derivative(prim.forward(*data, *consts), *data, *consts)[j])
+def _operand_data(node: Value) -> tuple[list[float], list[int]]:
+    """The numbers of a node's operands (parents and constants, in order) and the positions
+    of its parents among them."""
+    operands = node.operands
+    data = [o.data if isinstance(o, Value) else float(o) for o in operands]
+    return data, [i for i, o in enumerate(operands) if isinstance(o, Value)]
+
+
+def _rule_on_floats(prim: ops.Primitive, j: int, *data: float) -> float:
+    """The rule's d out/d operand ``j`` evaluated on floats at the operands ``data``."""
+    return float(prim.derivative(prim.forward(*data), *data)[j])
 
 
 def _near_kink(points: Sequence[tuple[int, float]], j: int, x: float, h: float) -> float | None:
@@ -454,10 +458,9 @@ def _local_rules(
             prim = ops.get(node.op)
         except NotImplementedError:
             continue  # no rule to compare with: the report cannot blame it
-        consts = list(node.op_args)
-        args = [p.data for p in node.parents] + consts
+        args, positions = _operand_data(node)
         points = table.get(node.op, Domain()).points()
-        for j, stored in enumerate(node.local_grads):
+        for j, stored in zip(positions, node.local_grads):
             h = eps * max(1.0, abs(args[j]))
             p = _near_kink(points, j, args[j], h)
             if p is not None:
@@ -488,12 +491,15 @@ def _local_second_rules(
             prim = ops.get(node.op)
         except NotImplementedError:
             continue
-        consts = list(node.op_args)
-        data = [p.data for p in node.parents]
+        data, positions = _operand_data(node)
         points = table.get(node.op, Domain()).points()
-        ins = [Value(x) for x in data]
+        operands: list[Any] = list(data)
+        for k in positions:
+            operands[k] = Value(data[k])
+        ins = [operands[k] for k in positions]
         try:
-            derivs = prim.derivative(record(node.op, ins, consts), *ins, *consts)
+            out = ops.apply(prim, *operands)
+            derivs = ops.parent_partials(prim, operands, prim.derivative(out, *operands))
         except (ArithmeticError, ValueError, TypeError):
             continue
         inner_seen: set[tuple[str, tuple[float, ...], int]] = set()
@@ -508,25 +514,21 @@ def _local_second_rules(
                     inner_found = True
         if inner_found:
             continue
-        for j, dj in enumerate(derivs):
+        for j, dj in zip(positions, derivs):
             analytical = grad(dj, ins) if isinstance(dj, Value) else (0.0,) * len(ins)
-            for k in range(len(ins)):
+            for a, k in zip(analytical, positions):
                 h = eps * max(1.0, abs(data[k]))
                 p = _near_kink(points, k, data[k], h)
                 if p is not None:
                     kinks.append(Kink(node.op, pos, k, data[k], p))
                     continue
 
-                rule = _moving(partial(_rule_on_floats, prim, consts, j), data, k)
+                rule = _moving(partial(_rule_on_floats, prim, j), data, k)
                 num = _difference(rule, data[k], h)
                 if num is None:
                     continue
-                if not _close(analytical[k], num, atol + _noise(rule, data[k], h), rtol):
-                    found.append(
-                        RuleDisagreement(
-                            node.op, pos, tuple(data + consts), j, analytical[k], num, 2, k, node.label
-                        )
-                    )
+                if not _close(a, num, atol + _noise(rule, data[k], h), rtol):
+                    found.append(RuleDisagreement(node.op, pos, tuple(data), j, a, num, 2, k, node.label))
     return found
 
 
@@ -559,14 +561,14 @@ def _kinks(
             dom = table.get(node.op)
             if dom is None:
                 continue
-            parents = node.parents
+            data, _ = _operand_data(node)
             for j, p in dom.points():
-                if j >= len(parents):
+                if j >= len(data):
                     continue
-                x = parents[j].data
+                x = data[j]
                 if shifted:
                     u, d = shifted[0]
-                    seen = (x, u[n][1].parents[j].data, d[n][1].parents[j].data)
+                    seen = (x, _operand_data(u[n][1])[0][j], _operand_data(d[n][1])[0][j])
                     hit = min(seen) <= p <= max(seen)
                 else:
                     hit = abs(x - p) <= eps

@@ -10,10 +10,12 @@ sub-expression). The same expression can be
 * run by any other interpreter (``expr.run(inputs, apply)``: PyTorch, for an oracle);
 * printed as Python source (``expr.source()``), so a failing example reads as a formula.
 
-This module also holds :class:`Domain`: where an op is defined and where it is smooth. The
-strategies use it to keep arguments inside an op's domain and away from its kinks, and
-:func:`autograd.testing.gradcheck` uses it to tell "the inputs sit on a kink" from "the rule
-is wrong".
+Every fact about an op comes from the rules table (``autograd.ops``): how it is written (its
+``symbol``, its constants, its sequences) and its :class:`~autograd.ops.Domain` (where it is
+defined and where it is smooth), which the strategies use to keep arguments inside an op's
+domain and away from its kinks, and :func:`autograd.testing.gradcheck` to tell "the inputs
+sit on a kink" from "the rule is wrong". Printing is a table keyed by op name (``_PRINT``)
+with a fallback: an infix operator for an op with a symbol, a call otherwise.
 """
 
 from __future__ import annotations
@@ -26,62 +28,26 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from autograd import ops
-from autograd.value import Number, Value, as_value, check_number
+from autograd._numbers import Number, check_number
+from autograd.errors import MissingRuleError
+from autograd.ops import Domain
+from autograd.value import Value, as_value
 
 __all__ = ["Domain", "BUILTIN_DOMAINS", "Instruction", "Expression"]
 
 T = TypeVar("T")
 
-
-@dataclass(frozen=True)
-class Domain:
-    """Where an op's inputs may lie, and where the op is not differentiable.
-
-    ``positive``: the indices of the inputs that must be > 0 (0 is then the edge of the
-    domain: log, reciprocal, the base of a power). ``kinks``: ``(input index, point)`` pairs
-    where the op is defined but not differentiable (relu's input at 0.0).
-
-    >>> Domain(kinks=((0, 0.0),)).points()
-    ((0, 0.0),)
-    >>> Domain(positive=(0,)).points()
-    ((0, 0.0),)
-    """
-
-    positive: tuple[int, ...] = ()
-    kinks: tuple[tuple[int, float], ...] = ()
-
-    def __post_init__(self) -> None:
-        for i in self.positive:
-            if type(i) is not int or i < 0:
-                raise ValueError(f"Domain: positive must hold input indices (ints >= 0), got {i!r}")
-        for pair in self.kinks:
-            if (
-                not isinstance(pair, tuple)
-                or len(pair) != 2
-                or type(pair[0]) is not int
-                or pair[0] < 0
-                or not isinstance(pair[1], int | float)
-            ):
-                raise ValueError(f"Domain: kinks must hold (input index, point) pairs, got {pair!r}")
-
-    def points(self) -> tuple[tuple[int, float], ...]:
-        """Every ``(input index, point)`` where the op is not differentiable or its domain ends."""
-        return tuple(self.kinks) + tuple((i, 0.0) for i in self.positive)
-
-
-#: What is known about the built-in primitives (ops not listed are smooth everywhere).
+#: What the rules table declares about the built-in primitives (ops not listed are smooth
+#: everywhere); every op's own domain is ``ops.get(name).domain``.
 BUILTIN_DOMAINS: Mapping[str, Domain] = MappingProxyType(
-    {
-        "log": Domain(positive=(0,)),
-        "reciprocal": Domain(positive=(0,)),
-        "pow": Domain(positive=(0,)),
-        "vpow": Domain(positive=(0,)),
-        "relu": Domain(kinks=((0, 0.0),)),
-    }
+    {name: p.domain for name, p in ops.primitives().items() if name in ops._BUILTIN and p.domain != Domain()}
 )
 
-# Ops printed as functions of the package (``from autograd import exp, log, ...``).
-_FUNCTIONS = frozenset({"exp", "log", "relu", "tanh", "sigmoid", "reciprocal", "add_n", "dot"})
+
+def _functions() -> frozenset[str]:
+    """The ops printed as functions (``exp(x)``, ``add_n([x, y])``): every op without a symbol."""
+    return frozenset(name for name, p in ops.primitives().items() if p.symbol is None)
+
 
 # Precedence levels for printing: an operand is put in parentheses when its level is too low.
 _ADD, _MUL, _POW, _ATOM = 1, 2, 3, 4
@@ -137,10 +103,11 @@ class Expression:
         variables = tuple(variables)
         if not variables:
             raise ValueError("Expression: expected at least one variable, got none")
+        functions = _functions()
         for name in variables:
             if type(name) is not str or not name.isidentifier() or keyword.iskeyword(name):
                 raise ValueError(f"Expression: a variable name must be a Python identifier, got {name!r}")
-            if name in _FUNCTIONS:
+            if name in functions:
                 raise ValueError(f"Expression: the variable name {name!r} would hide the function {name}()")
         if len(set(variables)) != len(variables):
             raise ValueError(f"Expression: variable names must be distinct, got {variables}")
@@ -232,7 +199,7 @@ class Expression:
             raise ValueError(f"Expression.source: name must be a Python identifier, got {name!r}")
         n_vars = len(self.variables)
         uses = self.uses()
-        taken = set(self.variables) | self.ops | _FUNCTIONS | {name}
+        taken = set(self.variables) | self.ops | _functions() | {name}
         texts: list[tuple[str, int]] = [(v, _ATOM) for v in self.variables]
         lines = [f"def {name}({', '.join(self.variables)}):"]
         temp = 0
@@ -278,25 +245,42 @@ def _check_instruction(ins: object, k: int, available: int) -> None:
     ):
         raise ValueError(f"{where}: constants must be a tuple of finite numbers, got {ins.constants!r}")
     n, c = len(ins.inputs), len(ins.constants)
-    if ins.op in ("add", "mul"):
-        ok = (n, c) in ((2, 0), (1, 1))
-        expected = "two inputs, or one input and one constant"
-    elif ins.op == "pow":
-        ok = (n, c) == (1, 1)
-        expected = "one input and one constant exponent"
-    elif ins.op == "dot":
-        ok = c == 0 and n % 2 == 0
-        expected = "an even number of inputs and no constant"
+    try:
+        prim = ops.get(ins.op)
+    except MissingRuleError:
+        prim = None  # an op registered later: record() and evaluate() will say so
+    if prim is None:
+        ok, expected = True, ""
+    elif prim.groups:
+        ok = c == 0 and n >= prim.groups and n % prim.groups == 0
+        expected = {1: "at least one input", 2: "an even number of inputs"}.get(
+            prim.groups, f"a multiple of {prim.groups} inputs"
+        ) + " and no constant"
+    elif prim.constants:
+        ok = n + c == prim.arity and n >= 1 and c >= prim.params
+        expected = f"{_count(prim.arity, 'input')}, or fewer with constants after them ({prim.arity} in all)"
+        if prim.arity == 2 and not prim.params:
+            expected = "two inputs, or one input and one constant"
+    elif prim.params:
+        ok = (n, c) == (prim.inputs, prim.params)
+        expected = f"{_count(prim.inputs, 'input')} and {_count(prim.params, 'constant')}"
     else:
-        ok = c == 0
-        expected = "no constant"
+        ok = c == 0 and n == prim.arity
+        expected = "no constant" if c else _count(prim.arity, "input")
     if not ok:
         raise ValueError(f"{where}: expected {expected}, got {n} inputs and {c} constants")
 
 
+_NUMBERS = ("no", "one", "two", "three", "four")
+
+
+def _count(k: int, what: str) -> str:
+    return f"{_NUMBERS[k] if k < len(_NUMBERS) else k} {what}{'s' * (k != 1)}"
+
+
 def domain_table(domains: Mapping[str, Domain] | None, who: str) -> dict[str, Domain]:
-    """The built-in domains updated with ``domains`` (op name -> Domain), checked."""
-    table = dict(BUILTIN_DOMAINS)
+    """Every op's domain from the rules table, updated with ``domains`` (op name -> Domain), checked."""
+    table = {name: p.domain for name, p in ops.primitives().items() if p.domain != Domain()}
     if domains is not None:
         if not isinstance(domains, Mapping):
             raise TypeError(f"{who}: domains must map op names to Domain, got {type(domains).__name__}")
@@ -308,29 +292,11 @@ def domain_table(domains: Mapping[str, Domain] | None, who: str) -> dict[str, Do
 
 
 def record(op: str, args: Sequence[Value], constants: Sequence[float] = ()) -> Value:
-    """Record the node ``op(args, constants)`` with the same calls a user would write.
-
-    ``constants`` are the node's constant operands (``add``/``mul`` by a number, ``pow``'s
-    exponent); ``add_n`` and ``dot`` take all of ``args`` (``dot``: the first half times the
-    second half).
-    """
-    cs = constants
-    if op == "add":
-        return args[0] + (cs[0] if cs else args[1])
-    if op == "mul":
-        return args[0] * (cs[0] if cs else args[1])
-    if op == "pow":
-        return args[0] ** cs[0]
-    if op == "vpow":
-        return args[0] ** args[1]
-    if op == "relu":
-        return args[0].relu()
-    if op == "add_n":
-        return ops.add_n(args)
-    if op == "dot":
-        half = len(args) // 2
-        return ops.dot(args[:half], args[half:])
-    return ops.apply(ops.get(op), *args)
+    """Record the node ``op(args, constants)``: ``ops.apply`` with the inputs, then the
+    constants (kept on the node, as ``x + 2`` keeps 2). ``add_n`` and ``dot`` take all of
+    ``args`` (``dot``: the first half times the second half)."""
+    out: Value = ops.apply(ops.get(op), *args, *constants)
+    return out
 
 
 def _apply_value(ins: Instruction, args: list[Value]) -> Value:
@@ -351,30 +317,55 @@ def _wrap(text: tuple[str, int], level: int) -> str:
     return text[0] if text[1] >= level else f"({text[0]})"
 
 
+#: Python's precedence of the symbols a Primitive may have, and whether the operator groups
+#: to the right (``**``).
+_LEVELS = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "//": _MUL, "%": _MUL, "@": _MUL, "**": _POW}
+
+
+def _operands(ins: Instruction, args: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The texts of the instruction's operands: its inputs, then its constants."""
+    # a constant always comes after the inputs, where Python reads a leading minus as part of it
+    return [*args, *((_constant(c), _ATOM) for c in ins.constants)]
+
+
+def _infix(symbol: str, x: list[tuple[str, int]]) -> tuple[str, int]:
+    level = _LEVELS[symbol]
+    if symbol == "**":  # right-associative, and binds tighter than a unary minus on its left
+        return f"{_wrap(x[0], _ATOM)} ** {_wrap(x[1], _ATOM)}", _POW
+    return f"{_wrap(x[0], level)} {symbol} {_wrap(x[1], level + 1)}", level
+
+
+def _print_add(ins: Instruction, x: list[tuple[str, int]]) -> tuple[str, int]:
+    if ins.constants:  # x + c; a negative c reads as x - |c|
+        c = float(ins.constants[0])
+        if c < 0 or (c == 0 and math.copysign(1.0, c) < 0):
+            return f"{_wrap(x[0], _ADD)} - {_constant(-c)}", _ADD
+    return _infix("+", x)
+
+
+def _print_groups(ins: Instruction, x: list[tuple[str, int]]) -> tuple[str, int]:
+    k = ops.get(ins.op).groups
+    size = len(x) // k
+    lists = ", ".join("[" + ", ".join(t[0] for t in x[j * size : (j + 1) * size]) + "]" for j in range(k))
+    return f"{ins.op}({lists})", _ATOM
+
+
+#: Printing, keyed by op name; ops not listed print as their operator or as a call.
+_PRINT: dict[str, Callable[[Instruction, list[tuple[str, int]]], tuple[str, int]]] = {"add": _print_add}
+
+
 def _format(ins: Instruction, args: list[tuple[str, int]]) -> tuple[str, int]:
     """Source text of one instruction from its operands' texts, with its precedence level."""
-    op, cs = ins.op, ins.constants
-    if op == "add":
-        left = _wrap(args[0], _ADD)
-        if cs:
-            c = float(cs[0])
-            if c < 0 or (c == 0 and math.copysign(1.0, c) < 0):
-                return f"{left} - {_constant(-c)}", _ADD
-            return f"{left} + {_constant(c)}", _ADD
-        return f"{left} + {_wrap(args[1], _MUL)}", _ADD
-    if op == "mul":
-        left = _wrap(args[0], _MUL)
-        right = _constant(cs[0]) if cs else _wrap(args[1], _POW)
-        return f"{left} * {right}", _MUL
-    if op == "pow":
-        return f"{_wrap(args[0], _ATOM)} ** {_constant(cs[0])}", _POW
-    if op == "vpow":
-        return f"{_wrap(args[0], _ATOM)} ** {_wrap(args[1], _ATOM)}", _POW
-    if op == "add_n":
-        return f"add_n([{', '.join(a[0] for a in args)}])", _ATOM
-    if op == "dot":
-        half = len(args) // 2
-        xs = ", ".join(a[0] for a in args[:half])
-        ys = ", ".join(a[0] for a in args[half:])
-        return f"dot([{xs}], [{ys}])", _ATOM
-    return f"{op}({', '.join(a[0] for a in args)})", _ATOM
+    x = _operands(ins, args)
+    printer = _PRINT.get(ins.op)
+    if printer is not None:
+        return printer(ins, x)
+    try:
+        prim = ops.get(ins.op)
+    except MissingRuleError:
+        prim = None
+    if prim is not None and prim.symbol is not None and len(x) == 2:
+        return _infix(prim.symbol, x)
+    if prim is not None and prim.groups:
+        return _print_groups(ins, x)
+    return f"{ins.op}({', '.join(t[0] for t in x)})", _ATOM

@@ -12,40 +12,24 @@
   ...     assert gradcheck(expr.build, expr.point)
   >>> test_gradients()
 
-Installed with the package, the ``hypothesis`` entry point registers :func:`values` for
-``Value`` and :func:`expressions` for ``Expression``, so ``st.from_type(Value)`` works.
+Installed with the package, the ``hypothesis`` entry point (``autograd.testing._hypothesis``)
+registers :func:`values` for ``Value`` and :func:`expressions` for ``Expression``, so
+``st.from_type(Value)`` works.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 
-def _hypothesis_setup_hook() -> None:
-    """Register strategies for ``Value`` and ``Expression`` (run by Hypothesis' entry point).
-
-    Hypothesis runs this while it is being imported, which may be from the import of this
-    module below (this module is then half-initialised): so it is defined before that
-    import and refers to the strategies through ``st.deferred``.
-    """
-    from hypothesis import strategies as st
-
-    from autograd.testing.expression import Expression
-    from autograd.value import Value
-
-    st.register_type_strategy(Value, st.deferred(lambda: values()))
-    st.register_type_strategy(Expression, st.deferred(lambda: expressions()))
-
-
-from hypothesis import strategies as st  # noqa: E402 - after the hook, see its docstring
-from hypothesis.strategies import SearchStrategy  # noqa: E402
-
-from autograd import ops as _ops  # noqa: E402
-from autograd.testing.expression import Domain, Expression, Instruction, domain_table  # noqa: E402
-from autograd.value import Value, check_number  # noqa: E402
+from autograd import ops as _ops
+from autograd._numbers import check_number
+from autograd.testing.expression import Domain, Expression, Instruction, domain_table
+from autograd.value import Value
 
 __all__ = ["reals", "values", "expressions", "MARGIN", "BOUND"]
 
@@ -88,13 +72,14 @@ def values(min_value: float = -1e3, max_value: float = 1e3, *, label: str = "") 
 
 @dataclass(frozen=True)
 class _Op:
-    """An op the strategy may draw, with what it knows of its domain."""
+    """An op the strategy may draw: its rules-table entry and what is known of its domain."""
 
-    name: str
-    arity: int  # 0: any number of inputs (add_n, dot)
-    forward: Callable[..., float]
-    derivative: Callable[..., Sequence[Any]]
+    prim: _ops.Primitive
     domain: Domain
+
+    @property
+    def name(self) -> str:
+        return self.prim.name
 
 
 def _variables(variables: int | Sequence[str]) -> tuple[str, ...]:
@@ -130,9 +115,7 @@ def _op_table(names: Iterable[str] | None, domains: Mapping[str, Domain] | None)
                     f"expressions: no op {name!r} in the rules table; registered ops: {sorted(table)}"
                 )
     known = domain_table(domains, "expressions")
-    return tuple(
-        _Op(n, table[n].arity, table[n].forward, table[n].derivative, known.get(n, Domain())) for n in chosen
-    )
+    return tuple(_Op(table[n], known.get(n, Domain())) for n in chosen)
 
 
 @dataclass(frozen=True)
@@ -141,33 +124,37 @@ class _Draft:
 
     op: _Op
     picks: tuple[int, ...]
-    constant: float | None
+    constants: tuple[float, ...]
     offset: float  # for the positivity guard
     side: float  # +1.0 or -1.0: which side of a kink an argument is moved to
+
+
+#: Constants drawn for an op's ``params`` (keyed by op name); other ops draw from _PARAMS.
+_CONSTANT_CHOICES: dict[str, tuple[float, ...]] = {"pow": _EXPONENTS}
+_PARAMS = (2.0, -1.0, 0.5, -3.0)
 
 
 @st.composite
 def _drafts(draw: st.DrawFn, table: tuple[_Op, ...]) -> _Draft:
     op = draw(st.sampled_from(table))
-    if op.arity:
-        n = op.arity
-    else:
-        k = draw(st.integers(1, 3))
-        n = 2 * k if op.name == "dot" else k
-    constant: float | None = None
-    if op.name == "pow":
-        constant = draw(st.sampled_from(_EXPONENTS))
-    elif op.name in ("add", "mul"):
+    prim = op.prim
+    n = prim.groups * draw(st.integers(1, 3)) if prim.groups else prim.inputs
+    constants: list[float] = []
+    if prim.params:
+        choices = _CONSTANT_CHOICES.get(prim.name, _PARAMS)
+        constants = [draw(st.sampled_from(choices)) for _ in range(prim.params)]
+    elif prim.constants and n >= 2:  # the last operand may be a number kept on the node
         constant = draw(st.sampled_from(_CONSTANTS))
         if constant is not None:
-            n = 1
+            constants = [constant]
+            n -= 1
     picks = tuple(draw(st.integers(0, 255)) for _ in range(n))
     offset = side = 0.0
     if op.domain.positive:
         offset = draw(st.sampled_from(_OFFSETS))
     if op.domain.kinks:
         side = 1.0 if draw(st.booleans()) else -1.0
-    return _Draft(op, picks, constant, offset, side)
+    return _Draft(op, picks, tuple(constants), offset, side)
 
 
 class _Builder:
@@ -206,12 +193,12 @@ class _Builder:
                 v = self._value(pending, args[j])
                 shift = round(p + draft.side * _KINK_SHIFT - v, 1)
                 args[j] = self._push(pending, Instruction("add", (args[j],), (shift,)), v + shift)
-        consts = () if draft.constant is None else (draft.constant,)
+        consts = draft.constants
         ins = Instruction(op.name, tuple(args), consts)
         xs = [self._value(pending, a) for a in args]
         try:
-            value = float(op.forward(*xs, *consts))
-            slopes = [float(d) for d in op.derivative(value, *xs, *consts)]
+            value = float(op.prim.forward(*xs, *consts))
+            slopes = [float(d) for d in op.prim.derivative(value, *xs, *consts)]
         except (ArithmeticError, ValueError, TypeError):
             return  # outside the op's domain (an op we know nothing about): skip it
         if not all(math.isfinite(d) for d in slopes):
