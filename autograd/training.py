@@ -54,7 +54,7 @@ from autograd.datasets import (
 from autograd.errors import UsageError
 from autograd.functional import no_grad
 from autograd.nn import ACTIVATIONS, MLP, ModelFileError, load_with_metadata
-from autograd.ops import add_n, dot
+from autograd.ops import add_n
 from autograd.optim import SGD, Adam, Optimizer
 from autograd.value import Value
 
@@ -383,32 +383,30 @@ def fit(
 
 def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple[Any, list[Any]]:
     """One sample's loss as a compiled function of (features, target), with the model's
-    outputs as auxiliary results; and each sample's target argument. Written so that the
-    sum over a batch, times 1/batch size, is the loss ``task.loss_value`` computes."""
-    if task.loss == "hinge":  # relu(1 - t s)
+    outputs as auxiliary results; and each sample's target argument. The loss is the
+    per-sample term whose mean over a batch is the loss ``task.loss_value`` computes."""
+    if task.loss == "hinge":
 
         def hinge(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            return (out[0] * -t + 1.0).relu(), out
+            return losses.hinge_term(out[0], t), out
 
         return compile_function(hinge, has_aux=True), targets
-    if task.loss == "mse":  # (s - t)^2
+    if task.loss == "mse":
 
         def squared(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            d = out[0] - t
-            return d * d, out
+            return losses.squared_error(out[0], t), out
 
         return compile_function(squared, has_aux=True), targets
-    if task.loss == "cross-entropy":  # log-sum-exp(z) - z . one_hot(t)
+    if task.loss == "cross-entropy":
         k = task.n_outputs
 
         def cross_entropy(x: list[Value], one_hot: list[Value]) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            # The log-sum-exp's shift is the largest logit of the traced sample, a constant in
-            # the replay: any constant gives the same value and gradient, and one that makes
-            # exp overflow for another sample makes the replay record that sample again.
-            return losses._log_sum_exp(out) - dot(out, one_hot), out
+            # The class is an argument (one weight per output), so one trace serves every
+            # sample; the log-sum-exp's shift is the traced sample's (see losses.log_sum_exp).
+            return losses.cross_entropy_term(out, one_hot), out
 
         one_hots = [[1.0 if j == int(t) else 0.0 for j in range(k)] for t in targets]
         return compile_function(cross_entropy, has_aux=True), one_hots
