@@ -28,7 +28,6 @@ loop prints a plain line to stderr every tenth of the epochs instead. Plots need
 from __future__ import annotations
 
 import argparse
-import io
 import math
 import os
 import random
@@ -39,8 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from autograd import losses
-from autograd._files import write_atomically
+from autograd import losses, plots
 from autograd.compiler import compile as compile_function
 from autograd.datasets import (
     DataFileError,
@@ -74,7 +72,7 @@ LOSSES = ("hinge", "bce", "bce-logits", "cross-entropy", "mse")
 probability of the second class), bce-logits (one linear output), cross-entropy (one linear
 output per class) and mse (regression, one linear output)."""
 
-DEMO_EXTRA = "pip install 'scalar-autograd[demo]'"
+DEMO_EXTRA = plots.DEMO_EXTRA  # how to install tqdm and matplotlib
 
 Features = Sequence[Sequence[float]]
 
@@ -459,71 +457,28 @@ def evaluate(model: MLP, inputs: Features, labels: Sequence[float], task: Task) 
 
 
 # ---------------------------------------------------------------------------- pictures
-def _require_matplotlib() -> None:
-    """Raise MissingDependencyError, naming the extra, when matplotlib is not installed."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError(f"plots need matplotlib, which is not installed: {DEMO_EXTRA}") from None
-
-
-def _pyplot_free_figure(width: float, height: float) -> Any:
-    """A matplotlib Figure on the Agg canvas (no screen, no pyplot state)."""
-    _require_matplotlib()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _save_figure(figure: Any, path: Path) -> Path:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    write_atomically(path, buffer.getvalue())
-    return path
-
-
-def _draw_boundary(
-    ax: Any, model: MLP, inputs: Features, labels: Sequence[float], task: Task, title: str
-) -> None:
-    xs = [p[0] for p in inputs]
-    ys = [p[1] for p in inputs]
-    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
-    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
-    steps = 50
-    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
-    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
-    grid = [[a, b] for b in gy for a in gx]
+def _decision_boundary(
+    model: MLP, inputs: Features, labels: Sequence[float], task: Task
+) -> plots.DecisionBoundary:
+    """What the decision-boundary picture shows: the model's scores (two classes, one output)
+    or decided classes on a grid over the 2-D inputs, and each sample's class."""
+    grid = plots.Grid.covering(inputs)
+    points = grid.points()
     index = {c: i for i, c in enumerate(task.classes)}
-    k = len(task.classes)
-    if task.n_outputs == 1:  # binary: shade by the score's side of the threshold, a smooth edge
+    values: list[float]
+    if task.n_outputs == 1:  # binary: the score's side of the threshold, a smooth edge
         threshold = 0.5 if task.loss == "bce" else 0.0
-        z = [out[0] - threshold for out in outputs(model, grid)]
-        zz = [z[j * steps : (j + 1) * steps] for j in range(steps)]
-        low, high = min(z), max(z)
-        levels = [min(low, -1e-9) - 1, 0.0, max(high, 1e-9) + 1]
-        ax.contourf(gx, gy, zz, levels=levels, colors=["#f4a582", "#92c5de"], alpha=0.8)
-        colours = ["#b2182b" if index[float(t)] == 0 else "#2166ac" for t in labels]
-        ax.scatter(xs, ys, c=colours, s=30, edgecolors="black")
+        values = [out[0] - threshold for out in outputs(model, points)]
     else:
-        decided = predict(model, grid, task)
-        zz = [[float(index[decided[j * steps + i]]) for i in range(steps)] for j in range(steps)]
-        ax.contourf(gx, gy, zz, levels=[i - 0.5 for i in range(k + 1)], cmap="Spectral", alpha=0.8)
-        ax.scatter(
-            xs,
-            ys,
-            c=[index[float(t)] for t in labels],
-            s=30,
-            cmap="Spectral",
-            vmin=0,
-            vmax=k - 1,
-            edgecolors="black",
-        )
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_title(title)
+        values = [float(index[c]) for c in predict(model, points, task)]
+    return plots.DecisionBoundary(
+        grid,
+        values,
+        signed=task.n_outputs == 1,
+        points=[(p[0], p[1]) for p in inputs],
+        classes=[index[float(t)] for t in labels],
+        n_classes=len(task.classes),
+    )
 
 
 def plot_decision_boundary(
@@ -538,10 +493,8 @@ def plot_decision_boundary(
     """Draw the classes the model gives a grid over the 2-D data, with the samples on top, into a PNG."""
     if model.nin != 2 or not task.is_classification:
         raise ValueError("plot_decision_boundary: needs a classifier with 2 inputs")
-    figure = _pyplot_free_figure(5.5, 5)
-    _draw_boundary(figure.subplots(), model, inputs, labels, task, title)
-    figure.tight_layout()
-    return _save_figure(figure, Path(path))
+    plots.require_matplotlib()  # before computing the picture
+    return plots.draw_decision_boundary(_decision_boundary(model, inputs, labels, task), path, title=title)
 
 
 def plot_training(
@@ -551,23 +504,17 @@ def plot_training(
     boundary: tuple[MLP, Features, Sequence[float], Task] | None = None,
 ) -> Path:
     """Draw the loss (and accuracy) per epoch into a PNG, beside the decision boundary when given."""
-    figure = _pyplot_free_figure(11 if boundary else 5.5, 4.5)
-    axes = figure.subplots(1, 2 if boundary else 1, squeeze=False)[0]
-    ax = axes[0]
-    epochs = [s.epoch for s in history]
-    ax.plot(epochs, [s.loss for s in history], color="tab:blue", label="loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss", color="tab:blue")
+    plots.require_matplotlib()  # before computing the picture
+    accuracies = None
     if history and history[0].accuracy is not None:
-        twin = ax.twinx()
-        twin.plot(epochs, [100 * (s.accuracy or 0.0) for s in history], color="tab:orange", label="accuracy")
-        twin.set_ylabel("training accuracy (%)", color="tab:orange")
-    ax.set_title("training")
-    if boundary:
-        model, inputs, labels, task = boundary
-        _draw_boundary(axes[1], model, inputs, labels, task, "decision boundary")
-    figure.tight_layout()
-    return _save_figure(figure, Path(path))
+        accuracies = [s.accuracy or 0.0 for s in history]
+    return plots.draw_training(
+        [s.epoch for s in history],
+        [s.loss for s in history],
+        path,
+        accuracies=accuracies,
+        boundary=_decision_boundary(*boundary) if boundary else None,
+    )
 
 
 # ---------------------------------------------------------------------------- commands
@@ -687,7 +634,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """``autograd demo``: micrograd's demo (MLP 2-16-16-1, hinge loss, 100 moons points)."""
     out = Path(args.out)
     try:
-        _require_matplotlib()  # fail before training, not after
+        plots.require_matplotlib()  # fail before training, not after
     except MissingDependencyError as error:
         raise UsageError(str(error)) from None
     _check_output_folder(out)

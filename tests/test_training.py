@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from autograd import nn
+from autograd import nn, plots
 from autograd.datasets import load_digits, make_moons, train_test_split
 from autograd.nn import MLP
 from autograd.optim import SGD, Adam
-from autograd.training import EpochStats, Task, evaluate, fit, outputs, predict
+from autograd.training import (
+    EpochStats,
+    Task,
+    evaluate,
+    fit,
+    outputs,
+    plot_decision_boundary,
+    plot_training,
+    predict,
+)
 
 
 def autograd_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -287,6 +296,52 @@ def test_digits_mlp_reaches_93_percent_held_out():
     )
     _, accuracy = evaluate(model, x_test, y_test, task)
     assert accuracy is not None and accuracy >= 0.93
+
+
+# ----------------------------------------------------------------------------- pictures
+
+
+@pytest.mark.parametrize(("loss", "threshold"), [("hinge", 0.0), ("bce", 0.5), ("cross-entropy", None)])
+def test_plot_decision_boundary_hands_plots_the_numbers_on_a_grid(tmp_path, monkeypatch, loss, threshold):
+    """The picture gets the scores minus the threshold (one output) or the decided class indices
+    (cross-entropy) on a 50 x 50 grid over the data, and each sample's class index."""
+    xs, ys = make_moons(20, noise=0.1, seed=0)
+    task = Task.for_labels(loss, ys)
+    model = MLP(2, [4, task.n_outputs], seed=0, output_activation=task.output_activation)
+    seen = {}
+
+    def draw(boundary, path, *, title=""):
+        seen.update(boundary=boundary, path=path, title=title)
+        return Path(path)
+
+    monkeypatch.setattr(plots, "draw_decision_boundary", draw)
+    assert plot_decision_boundary(model, xs, ys, task, tmp_path / "b.png", title="t") == tmp_path / "b.png"
+    boundary = seen["boundary"]
+    grid = boundary.grid.points()
+    assert len(grid) == 2500 and seen["title"] == "t"
+    assert min(boundary.grid.xs) == min(x for x, _ in xs) - 0.5
+    if threshold is None:
+        assert not boundary.signed
+        assert boundary.values == [float(c) for c in predict(model, grid, task)]  # classes 0, 1
+    else:
+        assert boundary.signed
+        assert boundary.values == [out[0] - threshold for out in outputs(model, grid)]
+    assert boundary.classes == [int(t) for t in ys] and boundary.n_classes == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_functions_write_pngs_and_refuse_what_they_cannot_draw(tmp_path):
+    """plot_training (with a boundary) and plot_decision_boundary write PNGs; a boundary needs a
+    classifier with 2 inputs."""
+    xs, ys, task, model = _moons_setup(n=20)
+    history = fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
+    curves = plot_training(history, tmp_path / "t.png", boundary=(model, xs, ys, task))
+    boundary = plot_decision_boundary(model, xs, ys, task, str(tmp_path / "b.png"))
+    assert curves.read_bytes().startswith(b"\x89PNG") and boundary.read_bytes().startswith(b"\x89PNG")
+    regression = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="needs a classifier with 2 inputs"):
+        plot_decision_boundary(regression, xs, [0.5] * 20, Task("mse"), tmp_path / "r.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "t.png"]
 
 
 # ----------------------------------------------------------------------------- commands
