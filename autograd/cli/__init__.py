@@ -22,8 +22,7 @@ __all__ = ["main", "build_parser", "UsageError"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    from autograd import training  # the training commands live beside the training loop
-    from autograd.cli import graph  # the commands are loaded when the command line runs
+    from autograd.cli import demo, graph, predict, train  # loaded when the command line runs
 
     parser = argparse.ArgumentParser(
         prog="autograd",
@@ -31,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"autograd {autograd.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    graph.add_command(commands)
-    training.add_subcommands(commands)
+    for command in (graph, demo, train, predict):
+        command.add_command(commands)
     return parser
 
 
