@@ -26,6 +26,7 @@ __all__ = [
 
 
 def positive_int(text: str) -> int:
+    """An integer >= 1 (steps, epochs, batch sizes)."""
     try:
         n = int(text)
     except ValueError:
@@ -36,6 +37,7 @@ def positive_int(text: str) -> int:
 
 
 def sample_count(text: str) -> int:
+    """A number of samples to generate: an integer >= 2."""
     n = positive_int(text)
     if n < 2:
         raise argparse.ArgumentTypeError(f"expected at least 2 samples, got {text!r}")
@@ -43,6 +45,7 @@ def sample_count(text: str) -> int:
 
 
 def integer(text: str) -> int:
+    """Any integer (seeds)."""
     try:
         return int(text)
     except ValueError:
@@ -52,6 +55,8 @@ def integer(text: str) -> int:
 def number_in(
     low: float, high: float, *, low_open: bool = False, high_open: bool = True
 ) -> Callable[[str], float]:
+    """A type for finite numbers in [low, high) (each end closed or open as asked)."""
+
     def parse(text: str) -> float:
         try:
             x = float(text)
@@ -71,6 +76,7 @@ def number_in(
 
 
 def hidden_sizes(text: str) -> list[int]:
+    """Comma-separated positive layer sizes such as ``16,16`` (empty: no hidden layer)."""
     if not text.strip():
         return []
     sizes = []
@@ -88,6 +94,7 @@ def hidden_sizes(text: str) -> list[int]:
 
 
 def check_output_folder(out: Path) -> Path:
+    """Create the folder ``out`` if needed; UsageError (naming --out) if it cannot be one."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out: {str(out)!r} exists and is not a folder")
     try:
@@ -98,6 +105,7 @@ def check_output_folder(out: Path) -> Path:
 
 
 def check_writable_target(path: Path, option: str) -> Path:
+    """UsageError naming ``option`` unless ``path`` is a file name in an existing folder."""
     if path.is_dir():
         raise UsageError(f"{option}: {str(path)!r} is a folder; expected a file name")
     if not path.parent.is_dir():
