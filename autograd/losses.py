@@ -7,6 +7,11 @@ the outputs of a sample and then over the samples, as the seeds do.
 ``cross_entropy`` takes one vector of logits per sample and a label per sample: a class
 index or a probability vector (one-hot).
 
+The batch losses ``hinge``, ``mse`` and ``cross_entropy`` are the means of per-sample terms
+that are public too: ``hinge_term``, ``squared_error`` and ``cross_entropy_term`` (with
+``log_sum_exp``). Compiled training records one sample's term and replays it, so a term
+also takes its label or target as a Value.
+
 Sums are recorded as single ``dot`` / ``add_n`` nodes, so a loss over a batch adds a few
 nodes per sample, not a chain as long as the batch.
 
@@ -40,6 +45,10 @@ __all__ = [
     "log_softmax",
     "cross_entropy",
     "l2",
+    "hinge_term",
+    "squared_error",
+    "log_sum_exp",
+    "cross_entropy_term",
     "EPSILON",
 ]
 
@@ -62,6 +71,11 @@ def _number(x: object, what: str) -> float:
     if not math.isfinite(f):
         raise ValueError(f"{what}: expected a finite number, got {f!r}")
     return f
+
+
+def _number_or_value(x: object, what: str) -> float | Value:
+    """A per-sample term's label or target: a Value as it is, else a finite number."""
+    return x if isinstance(x, Value) else _number(x, what)
 
 
 def _row(x: object, what: str) -> list[Any]:
@@ -110,11 +124,53 @@ def _pairs(
     return flat_p, flat_t, width
 
 
+def squared_error(prediction: Value, target: Number | Value) -> Value:
+    """One output's squared error, (prediction - target)^2; ``mse`` is the mean of these.
+
+    ``target`` is a finite number, or a Value (compiled training passes each sample's
+    target as an argument of the replay).
+
+    >>> p = Value(3.0)
+    >>> loss = squared_error(p, 1.0)
+    >>> loss.backward()
+    >>> loss.data, p.grad
+    (4.0, 4.0)
+    """
+    if not isinstance(prediction, Value):
+        raise TypeError(f"squared_error: prediction: expected a Value, got {type(prediction).__name__}")
+    if type(target) is not float or not math.isfinite(target):  # the batch's case: no checks
+        target = _number_or_value(target, "squared_error: target")
+    d = prediction - target
+    return d * d
+
+
 def mse(predictions: Sequence[Prediction], targets: Sequence[Target]) -> Value:
     """Mean squared error: the mean of (prediction - target)^2 over every output."""
     ps, ts, _ = _pairs(predictions, targets, "mse")
-    diffs = [p - t for p, t in zip(ps, ts)]
-    return dot(diffs, diffs) * (1.0 / len(diffs))
+    return add_n([squared_error(p, t) for p, t in zip(ps, ts)]) * (1.0 / len(ps))
+
+
+def hinge_term(score: Value, label: Number | Value) -> Value:
+    """One sample's max-margin loss, relu(1 - label * score) with label -1 or 1; ``hinge`` is
+    the mean of these.
+
+    ``label`` is -1 or 1, or a Value (compiled training passes each sample's label as an
+    argument of the replay; a Value's number is not checked).
+
+    >>> s = Value(0.25)
+    >>> loss = hinge_term(s, 1)
+    >>> loss.backward()
+    >>> loss.data, s.grad
+    (0.75, -1.0)
+    """
+    if not isinstance(score, Value):
+        raise TypeError(f"hinge_term: score: expected a Value, got {type(score).__name__}")
+    if not (type(label) is float and (label == 1.0 or label == -1.0)) and not isinstance(label, Value):
+        t = _number(label, "hinge_term: label")  # never reached from hinge(): it passes floats -1 and 1
+        if t not in (-1.0, 1.0):
+            raise ValueError(f"hinge_term: the label must be -1 or 1, got {t!r}")
+        label = t
+    return (score * -label + 1.0).relu()
 
 
 def hinge(scores: Sequence[Prediction], labels: Sequence[Target]) -> Value:
@@ -123,7 +179,7 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[Target]) -> Value:
     for i, t in enumerate(ts):
         if t not in (-1.0, 1.0):
             raise ValueError(f"hinge: labels must be -1 or 1, got {t!r} at position {i}")
-    margins = [(p * -t + 1.0).relu() for p, t in zip(ps, ts)]
+    margins = [hinge_term(p, t) for p, t in zip(ps, ts)]
     return add_n(margins) * (1.0 / len(margins))
 
 
@@ -191,12 +247,19 @@ def _logits_row(z: object, what: str) -> list[Value]:
     return row
 
 
-def _log_sum_exp(row: list[Value]) -> Value:
-    """log(sum(exp(z))) as m + log(sum(exp(z - m))) with m the largest z: no overflow.
+def log_sum_exp(logits: Sequence[Value]) -> Value:
+    """log(sum(exp(z))) for one vector of logits, computed as m + log(sum(exp(z - m))) with
+    m the largest z, so no exponential overflows.
 
     m is a constant (a float), which changes the value of no derivative: the gradient is
-    softmax(z) whatever m is.
+    softmax(z) whatever m is. A compiled replay keeps the traced sample's m: any constant
+    gives the same value and gradient up to rounding, and one that makes exp overflow for
+    another sample makes the replay record that sample again.
+
+    >>> round(log_sum_exp([Value(1000.0), Value(1000.0)]).data, 6)
+    1000.693147
     """
+    row = _logits_row(logits, "log_sum_exp")
     m = max(v.data for v in row)
     out: Value = log(add_n([exp(v - m) for v in row])) + m
     return out
@@ -205,7 +268,7 @@ def _log_sum_exp(row: list[Value]) -> Value:
 def log_softmax(logits: Sequence[Value]) -> list[Value]:
     """log(softmax(z)) for one vector of logits: z - log(sum(exp(z))), stable for large z."""
     row = _logits_row(logits, "log_softmax")
-    lse = _log_sum_exp(row)
+    lse = log_sum_exp(row)
     return [v - lse for v in row]
 
 
@@ -237,13 +300,44 @@ def _label_weights(label: object, k: int, what: str) -> list[tuple[int, float]]:
     return [(j, p) for j, p in enumerate(probs) if p != 0.0]
 
 
+def cross_entropy_term(logits: Sequence[Value], label: object) -> Value:
+    """One sample's softmax cross-entropy, log(sum(exp(z))) - sum(t z); ``cross_entropy`` is
+    the mean of these.
+
+    ``label`` is a class index, a probability vector of numbers (one-hot, say), or a vector
+    of Values, one weight per class (compiled training passes each sample's one-hot vector
+    as arguments of the replay, so that the class can change; Values are not checked). A
+    class index, or a vector with one non-zero weight, gives log-sum-exp(z) - z[class];
+    numbers give log-sum-exp(z) - t . z over the non-zero weights; Values, over all of them.
+
+    >>> z = [Value(0.0), Value(0.0)]
+    >>> cross_entropy_term(z, 1).data == cross_entropy_term(z, [0, 1]).data == math.log(2)
+    True
+    """
+    row = _logits_row(logits, "cross_entropy_term: logits")
+    if isinstance(label, Iterable) and not isinstance(label, (Value, str, bytes)):
+        label = list(label)
+        if any(isinstance(w, Value) for w in label):  # weights the replay sets: no checks on them
+            if len(label) != len(row):
+                raise ValueError(
+                    f"cross_entropy_term: expected {len(row)} weights (one per logit), got {len(label)}"
+                )
+            return log_sum_exp(row) - dot(row, label)
+    pairs = _label_weights(label, len(row), "cross_entropy_term: label")
+    lse = log_sum_exp(row)
+    if len(pairs) == 1:  # a class index or one-hot: lse - z_t
+        return lse - row[pairs[0][0]]
+    # a distribution: sum(t) lse - t . z, with sum(t) = 1
+    return lse - dot([row[j] for j, _ in pairs], [w for _, w in pairs])
+
+
 def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[object]) -> Value:
     """Softmax followed by cross-entropy (the seeds' Softmax-with-Loss), mean over the batch.
 
     ``logits`` holds one vector of raw scores per sample; ``labels`` one class index (an int)
     or one probability vector (e.g. one-hot) per sample. Per sample the loss is
-    log(sum(exp(z))) - sum(t z), computed with log-sum-exp so large logits never overflow;
-    its gradient is (softmax(z) - t) / N.
+    log(sum(exp(z))) - sum(t z) (``cross_entropy_term``), computed with log-sum-exp so large
+    logits never overflow; its gradient is (softmax(z) - t) / N.
     """
     if isinstance(logits, Value):
         raise TypeError("cross_entropy: expected one vector of logits per sample, got a single Value")
@@ -261,12 +355,9 @@ def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[object]) -
             width = len(row)
         elif len(row) != width:
             raise ValueError(f"cross_entropy: sample {i} has {len(row)} logits, sample 0 has {width}")
-        pairs = _label_weights(t, width, f"cross_entropy: labels[{i}]")
-        lse = _log_sum_exp(row)
-        if len(pairs) == 1:  # a class index or one-hot: lse - z_t
-            terms.append(lse - row[pairs[0][0]])
-        else:  # a distribution: sum(t) lse - t . z, with sum(t) = 1
-            terms.append(lse - dot([row[j] for j, _ in pairs], [w for _, w in pairs]))
+        label = t if _is_real(t) else _row(t, f"cross_entropy: labels[{i}]")  # read once
+        _label_weights(label, width, f"cross_entropy: labels[{i}]")  # errors name the sample
+        terms.append(cross_entropy_term(row, label))
     return add_n(terms) * (1.0 / len(terms))
 
 

@@ -1,4 +1,4 @@
-"""Training loops and the ``demo``, ``train`` and ``predict`` commands.
+"""The training library: tasks, the training loop, evaluation, prediction and their pictures.
 
 ``fit`` trains a model on a list of samples with a ``Task`` (what the outputs mean and which
 loss scores them) and an optimiser, showing a progress bar; ``evaluate`` and ``predict``
@@ -21,41 +21,31 @@ run a trained model without recording a graph.
 True
 
 Progress is drawn with tqdm (``pip install 'scalar-autograd[demo]'``); without tqdm the
-loop prints a plain line to stderr every tenth of the epochs instead. Plots need matplotlib
-(the same extra) and are drawn off-screen with its Agg backend.
+loop prints a plain line to stderr every tenth of the epochs instead. ``plot_training`` and
+``plot_decision_boundary`` compute what to show (the model's outputs on a grid, the loss per
+epoch) and ``autograd.plots`` draws it with matplotlib (the same extra), off-screen.
+
+The ``autograd demo``, ``train`` and ``predict`` commands (``autograd.cli``) are built on
+this module; nothing here knows about the command line.
 """
 
 from __future__ import annotations
 
-import argparse
-import io
 import math
 import os
 import random
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from autograd import losses
-from autograd._files import write_atomically
+from autograd import losses, plots
+from autograd._mode import no_grad
 from autograd.compiler import compile as compile_function
-from autograd.datasets import (
-    DataFileError,
-    MissingDependencyError,
-    load_digits,
-    make_circles,
-    make_moons,
-    read_csv,
-    train_test_split,
-)
-from autograd.errors import UsageError
-from autograd.functional import no_grad
-from autograd.nn import ACTIVATIONS, MLP, ModelFileError, load_with_metadata
-from autograd.ops import add_n, dot
-from autograd.optim import SGD, Adam, Optimizer
+from autograd.nn import MLP
+from autograd.ops import add_n
+from autograd.optim import Optimizer
 from autograd.value import Value
 
 __all__ = [
@@ -66,7 +56,10 @@ __all__ = [
     "evaluate",
     "predict",
     "outputs",
-    "add_subcommands",
+    "COMPILE_OUTPUTS_FROM",
+    "plot_training",
+    "plot_decision_boundary",
+    "label_text",
 ]
 
 LOSSES = ("hinge", "bce", "bce-logits", "cross-entropy", "mse")
@@ -74,7 +67,7 @@ LOSSES = ("hinge", "bce", "bce-logits", "cross-entropy", "mse")
 probability of the second class), bce-logits (one linear output), cross-entropy (one linear
 output per class) and mse (regression, one linear output)."""
 
-DEMO_EXTRA = "pip install 'scalar-autograd[demo]'"
+DEMO_EXTRA = plots.DEMO_EXTRA  # how to install tqdm and matplotlib
 
 Features = Sequence[Sequence[float]]
 
@@ -130,11 +123,11 @@ class Task:
             raise ValueError(
                 f"the {loss} loss is for two classes, but the labels have {len(classes)} distinct values"
                 + (
-                    f" ({', '.join(_label_text(c) for c in classes[:5])}{' ...' if len(classes) > 5 else ''})"
+                    f" ({', '.join(label_text(c) for c in classes[:5])}{' ...' if len(classes) > 5 else ''})"
                     if classes
                     else ""
                 )
-                + "; use --loss cross-entropy for more classes or mse for regression"
+                + "; use the cross-entropy loss for more classes or mse for regression"
             )
         return cls(loss, classes)
 
@@ -163,8 +156,8 @@ class Task:
             i = index.get(float(t))
             if i is None:
                 raise ValueError(
-                    f"label {_label_text(float(t))} is not one of the classes "
-                    f"{', '.join(_label_text(c) for c in self.classes)}"
+                    f"label {label_text(float(t))} is not one of the classes "
+                    f"{', '.join(label_text(c) for c in self.classes)}"
                 )
             out.append(2.0 * i - 1.0 if self.loss == "hinge" else float(i))
         return out
@@ -212,8 +205,10 @@ def _json_label(c: float) -> float | int:
     return int(c) if c.is_integer() and abs(c) < 2**53 else c
 
 
-def _label_text(c: float) -> str:
-    return str(_json_label(c))
+def label_text(label: float) -> str:
+    """A label as it is written in files and messages: ``3`` for 3.0, ``0.5`` for 0.5 (a Task
+    holds its classes as floats)."""
+    return str(_json_label(label))
 
 
 # ---------------------------------------------------------------------------- loops
@@ -383,32 +378,30 @@ def fit(
 
 def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple[Any, list[Any]]:
     """One sample's loss as a compiled function of (features, target), with the model's
-    outputs as auxiliary results; and each sample's target argument. Written so that the
-    sum over a batch, times 1/batch size, is the loss ``task.loss_value`` computes."""
-    if task.loss == "hinge":  # relu(1 - t s)
+    outputs as auxiliary results; and each sample's target argument. The loss is the
+    per-sample term whose mean over a batch is the loss ``task.loss_value`` computes."""
+    if task.loss == "hinge":
 
         def hinge(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            return (out[0] * -t + 1.0).relu(), out
+            return losses.hinge_term(out[0], t), out
 
         return compile_function(hinge, has_aux=True), targets
-    if task.loss == "mse":  # (s - t)^2
+    if task.loss == "mse":
 
         def squared(x: list[Value], t: Value) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            d = out[0] - t
-            return d * d, out
+            return losses.squared_error(out[0], t), out
 
         return compile_function(squared, has_aux=True), targets
-    if task.loss == "cross-entropy":  # log-sum-exp(z) - z . one_hot(t)
+    if task.loss == "cross-entropy":
         k = task.n_outputs
 
         def cross_entropy(x: list[Value], one_hot: list[Value]) -> tuple[Value, list[Value]]:
             out = model.forward(x)
-            # The log-sum-exp's shift is the largest logit of the traced sample, a constant in
-            # the replay: any constant gives the same value and gradient, and one that makes
-            # exp overflow for another sample makes the replay record that sample again.
-            return losses._log_sum_exp(out) - dot(out, one_hot), out
+            # The class is an argument (one weight per output), so one trace serves every
+            # sample; the log-sum-exp's shift is the traced sample's (see losses.log_sum_exp).
+            return losses.cross_entropy_term(out, one_hot), out
 
         one_hots = [[1.0 if j == int(t) else 0.0 for j in range(k)] for t in targets]
         return compile_function(cross_entropy, has_aux=True), one_hots
@@ -461,71 +454,28 @@ def evaluate(model: MLP, inputs: Features, labels: Sequence[float], task: Task) 
 
 
 # ---------------------------------------------------------------------------- pictures
-def _require_matplotlib() -> None:
-    """Raise MissingDependencyError, naming the extra, when matplotlib is not installed."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError(f"plots need matplotlib, which is not installed: {DEMO_EXTRA}") from None
-
-
-def _pyplot_free_figure(width: float, height: float) -> Any:
-    """A matplotlib Figure on the Agg canvas (no screen, no pyplot state)."""
-    _require_matplotlib()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _save_figure(figure: Any, path: Path) -> Path:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    write_atomically(path, buffer.getvalue())
-    return path
-
-
-def _draw_boundary(
-    ax: Any, model: MLP, inputs: Features, labels: Sequence[float], task: Task, title: str
-) -> None:
-    xs = [p[0] for p in inputs]
-    ys = [p[1] for p in inputs]
-    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
-    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
-    steps = 50
-    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
-    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
-    grid = [[a, b] for b in gy for a in gx]
+def _decision_boundary(
+    model: MLP, inputs: Features, labels: Sequence[float], task: Task
+) -> plots.DecisionBoundary:
+    """What the decision-boundary picture shows: the model's scores (two classes, one output)
+    or decided classes on a grid over the 2-D inputs, and each sample's class."""
+    grid = plots.Grid.covering(inputs)
+    points = grid.points()
     index = {c: i for i, c in enumerate(task.classes)}
-    k = len(task.classes)
-    if task.n_outputs == 1:  # binary: shade by the score's side of the threshold, a smooth edge
+    values: list[float]
+    if task.n_outputs == 1:  # binary: the score's side of the threshold, a smooth edge
         threshold = 0.5 if task.loss == "bce" else 0.0
-        z = [out[0] - threshold for out in outputs(model, grid)]
-        zz = [z[j * steps : (j + 1) * steps] for j in range(steps)]
-        low, high = min(z), max(z)
-        levels = [min(low, -1e-9) - 1, 0.0, max(high, 1e-9) + 1]
-        ax.contourf(gx, gy, zz, levels=levels, colors=["#f4a582", "#92c5de"], alpha=0.8)
-        colours = ["#b2182b" if index[float(t)] == 0 else "#2166ac" for t in labels]
-        ax.scatter(xs, ys, c=colours, s=30, edgecolors="black")
+        values = [out[0] - threshold for out in outputs(model, points)]
     else:
-        decided = predict(model, grid, task)
-        zz = [[float(index[decided[j * steps + i]]) for i in range(steps)] for j in range(steps)]
-        ax.contourf(gx, gy, zz, levels=[i - 0.5 for i in range(k + 1)], cmap="Spectral", alpha=0.8)
-        ax.scatter(
-            xs,
-            ys,
-            c=[index[float(t)] for t in labels],
-            s=30,
-            cmap="Spectral",
-            vmin=0,
-            vmax=k - 1,
-            edgecolors="black",
-        )
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_title(title)
+        values = [float(index[c]) for c in predict(model, points, task)]
+    return plots.DecisionBoundary(
+        grid,
+        values,
+        signed=task.n_outputs == 1,
+        points=[(p[0], p[1]) for p in inputs],
+        classes=[index[float(t)] for t in labels],
+        n_classes=len(task.classes),
+    )
 
 
 def plot_decision_boundary(
@@ -540,10 +490,8 @@ def plot_decision_boundary(
     """Draw the classes the model gives a grid over the 2-D data, with the samples on top, into a PNG."""
     if model.nin != 2 or not task.is_classification:
         raise ValueError("plot_decision_boundary: needs a classifier with 2 inputs")
-    figure = _pyplot_free_figure(5.5, 5)
-    _draw_boundary(figure.subplots(), model, inputs, labels, task, title)
-    figure.tight_layout()
-    return _save_figure(figure, Path(path))
+    plots.require_matplotlib()  # before computing the picture
+    return plots.draw_decision_boundary(_decision_boundary(model, inputs, labels, task), path, title=title)
 
 
 def plot_training(
@@ -553,508 +501,14 @@ def plot_training(
     boundary: tuple[MLP, Features, Sequence[float], Task] | None = None,
 ) -> Path:
     """Draw the loss (and accuracy) per epoch into a PNG, beside the decision boundary when given."""
-    figure = _pyplot_free_figure(11 if boundary else 5.5, 4.5)
-    axes = figure.subplots(1, 2 if boundary else 1, squeeze=False)[0]
-    ax = axes[0]
-    epochs = [s.epoch for s in history]
-    ax.plot(epochs, [s.loss for s in history], color="tab:blue", label="loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss", color="tab:blue")
+    plots.require_matplotlib()  # before computing the picture
+    accuracies = None
     if history and history[0].accuracy is not None:
-        twin = ax.twinx()
-        twin.plot(epochs, [100 * (s.accuracy or 0.0) for s in history], color="tab:orange", label="accuracy")
-        twin.set_ylabel("training accuracy (%)", color="tab:orange")
-    ax.set_title("training")
-    if boundary:
-        model, inputs, labels, task = boundary
-        _draw_boundary(axes[1], model, inputs, labels, task, "decision boundary")
-    figure.tight_layout()
-    return _save_figure(figure, Path(path))
-
-
-# ---------------------------------------------------------------------------- commands
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return n
-
-
-def _sample_count(text: str) -> int:
-    n = _positive_int(text)
-    if n < 2:
-        raise argparse.ArgumentTypeError(f"expected at least 2 samples, got {text!r}")
-    return n
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def _number_in(
-    low: float, high: float, *, low_open: bool = False, high_open: bool = True
-) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            x = float(text)
-        except ValueError:
-            x = math.nan
-        ok = (
-            math.isfinite(x)
-            and (x > low if low_open else x >= low)
-            and (x < high if high_open else x <= high)
-        )
-        if not ok:
-            lo, hi = ("(" if low_open else "[") + f"{low:g}", f"{high:g}" + (")" if high_open else "]")
-            raise argparse.ArgumentTypeError(f"expected a number in {lo}, {hi}, got {text!r}")
-        return x
-
-    return parse
-
-
-def _hidden(text: str) -> list[int]:
-    if not text.strip():
-        return []
-    sizes = []
-    for part in text.split(","):
-        try:
-            n = int(part)
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise argparse.ArgumentTypeError(
-                f"expected comma-separated positive layer sizes such as 16,16, got {text!r}"
-            )
-        sizes.append(n)
-    return sizes
-
-
-def _check_output_folder(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out: {str(out)!r} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"--out: cannot create the folder {str(out)!r}: {error.strerror}") from None
-    return out
-
-
-def _check_writable_target(path: Path, option: str) -> Path:
-    if path.is_dir():
-        raise UsageError(f"{option}: {str(path)!r} is a folder; expected a file name")
-    if not path.parent.is_dir():
-        raise UsageError(f"{option}: the folder {str(path.parent)!r} does not exist")
-    return path
-
-
-def _pick_neuron(model: MLP, inputs: Features) -> tuple[int, int]:
-    """A first-layer neuron and a sample where it is active (so its graph shows gradients)."""
-    layer = model.layers[0]
-    with no_grad():
-        for i, x in enumerate(inputs[:20]):
-            for j, neuron in enumerate(layer.neurons):
-                if sum(w.data * v for w, v in zip(neuron.w, x)) + neuron.b.data > 0:
-                    return j, i
-    return 0, 0
-
-
-def _render_neuron(model: MLP, inputs: Features, path: Path) -> Path:
-    """Draw one first-layer neuron's graph on one sample, after backward, into an SVG."""
-    from autograd import viz  # lazily: the demo needs Graphviz only for this picture
-
-    j, i = _pick_neuron(model, inputs)
-    neuron = model.layers[0].neurons[j]
-    xs = [Value(v, label=f"x[{k}]") for k, v in enumerate(inputs[i])]
-    out = neuron(xs)
-    out.label = f"layers.0.neurons.{j}"
-    params = neuron.parameters()
-    saved = [p.grad for p in params]
-    try:
-        for p in params:  # show this backward's gradients only, not the training's last ones
-            p.grad = 0.0
-        out.backward()
-        return viz.render(out, path)
-    finally:
-        for p, g in zip(params, saved):
-            p.grad = g
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    """``autograd demo``: micrograd's demo (MLP 2-16-16-1, hinge loss, 100 moons points)."""
-    out = Path(args.out)
-    try:
-        _require_matplotlib()  # fail before training, not after
-    except MissingDependencyError as error:
-        raise UsageError(str(error)) from None
-    _check_output_folder(out)
-    inputs, y = make_moons(args.samples, noise=0.1, seed=args.seed)
-    task = Task.for_labels("hinge", y)
-    model = MLP(2, [16, 16, 1], seed=args.seed)
-    optimizer = SGD(model.parameters(), lr=1.0)
-    steps = args.steps
-    print(f"autograd demo: {model!r}, {len(model.parameters())} parameters, {len(inputs)} moons points")
-    fit(
-        model,
-        inputs,
-        y,
-        task,
-        optimizer,
-        epochs=steps,
-        l2=1e-4,
-        lr_schedule=lambda k: 1.0 - 0.9 * k / steps,
-        progress=not args.no_progress,
-        description="demo",
-        compile=not args.no_compile,
-        seed=args.seed,
+        accuracies = [s.accuracy or 0.0 for s in history]
+    return plots.draw_training(
+        [s.epoch for s in history],
+        [s.loss for s in history],
+        path,
+        accuracies=accuracies,
+        boundary=_decision_boundary(*boundary) if boundary else None,
     )
-    loss, accuracy = evaluate(model, inputs, y, task)
-    accuracy = accuracy or 0.0  # never None: the task is a classification
-    print(
-        f"training accuracy {100 * accuracy:.1f}% after {steps} steps "
-        f"(hinge loss {loss:.4f}; the bar adds the L2 term)"
-    )
-    try:
-        boundary = plot_decision_boundary(
-            model,
-            inputs,
-            y,
-            task,
-            out / "decision_boundary.png",
-            title=f"MLP(2, [16, 16, 1]): {100 * accuracy:.0f}% after {steps} steps",
-        )
-        print(f"decision boundary: {boundary}")
-        try:
-            svg = _render_neuron(model, inputs, out / "neuron.svg")
-        except (ImportError, RuntimeError, subprocess.SubprocessError) as error:
-            # Graphviz's dot missing or failing: the rest of the demo still stands
-            print(f"neuron graph: skipped ({error})", file=sys.stderr)
-        else:
-            print(f"neuron graph: {svg}")
-        saved = model.save(out / "model.json", metadata={"task": task.to_json(), "data": "moons"})
-        print(f"model: {saved}")
-    except OSError as error:
-        raise UsageError(f"--out: cannot write into {str(out)!r}: {error.strerror or error}") from None
-    return 0
-
-
-def _load_data(args: argparse.Namespace) -> tuple[list[list[float]], list[float], str]:
-    name = args.data
-    if name == "moons":
-        inputs, y = make_moons(args.samples, noise=args.noise, seed=args.seed)
-        return inputs, [float(t) for t in y], name
-    if name == "circles":
-        inputs, y = make_circles(args.samples, noise=args.noise, seed=args.seed, factor=0.5)
-        return inputs, [float(t) for t in y], name
-    if name == "digits":
-        try:
-            inputs, y = load_digits()
-        except MissingDependencyError as error:
-            raise UsageError(str(error)) from None
-        return inputs, [float(t) for t in y], name
-    path = Path(name)
-    if path.suffix.lower() != ".csv":
-        raise UsageError(f"--data: expected moons, circles, digits or a .csv file, got {name!r}")
-    try:
-        rows = read_csv(path)
-    except DataFileError as error:
-        raise UsageError(str(error)) from None
-    except OSError as error:
-        raise UsageError(f"--data: cannot read {name!r}: {error.strerror or error}") from None
-    if len(rows[0]) < 2:
-        raise UsageError(
-            f"{name}: expected feature columns and a last label column, got {len(rows[0])} column"
-        )
-    if len(rows) < 2:
-        raise UsageError(f"{name}: expected at least 2 rows of data, got {len(rows)}")
-    return [r[:-1] for r in rows], [r[-1] for r in rows], path.name
-
-
-def run_train(args: argparse.Namespace) -> int:
-    """``autograd train``: train an MLP on a built-in data set or a CSV file."""
-    if args.save is not None:
-        _check_writable_target(Path(args.save), "--save")
-    if args.plot is not None:
-        _check_writable_target(Path(args.plot), "--plot")
-        if Path(args.plot).suffix.lower() != ".png":
-            raise UsageError(f"--plot: expected a .png file name, got {args.plot!r}")
-    inputs, labels, data_name = _load_data(args)
-    try:
-        task = Task.for_labels(args.loss, labels)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    if args.compile and task.loss not in ("hinge", "mse", "cross-entropy"):
-        raise UsageError(
-            f"--compile: supports the hinge, mse and cross-entropy losses, not {task.loss} "
-            "(it takes a branch on each sample's value, which a compiled replay cannot follow)"
-        )
-    if args.test_fraction > 0:
-        if len(inputs) < 4:
-            raise UsageError(f"--test-fraction: {len(inputs)} samples are too few to hold some out; use 0")
-        x_train, x_test, y_train, y_test = train_test_split(
-            inputs, labels, args.test_fraction, seed=args.seed
-        )
-    else:
-        x_train, x_test, y_train, y_test = inputs, [], labels, []
-    if task.is_classification and len(set(y_train)) < len(task.classes):
-        print("warning: the training part lacks some classes", file=sys.stderr)
-    model = MLP(
-        len(inputs[0]),
-        [*args.hidden, task.n_outputs],
-        args.activation,
-        output_activation=task.output_activation,
-        seed=args.seed,
-    )
-    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "adam" else 0.1)
-    optimizer: Optimizer
-    if args.optimizer == "adam":
-        optimizer = Adam(model.parameters(), lr=lr, weight_decay=args.weight_decay)
-    else:
-        optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum, weight_decay=args.weight_decay)
-    classes = f", classes {', '.join(_label_text(c) for c in task.classes)}" if task.classes else ""
-    print(
-        f"autograd train: {model!r} on {data_name} "
-        f"({len(x_train)} training samples, {len(x_test)} held out), "
-        f"loss {task.loss}{classes}, {args.optimizer} lr {lr:g}"
-    )
-    try:
-        history = fit(
-            model,
-            x_train,
-            y_train,
-            task,
-            optimizer,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            progress=not args.no_progress,
-            compile=args.compile,
-        )
-    except (ValueError, OverflowError, ZeroDivisionError) as error:
-        raise UsageError(f"training failed: {error}; try a smaller --lr") from None
-    loss, accuracy = evaluate(model, x_train, y_train, task)
-    print(f"training: loss {loss:.4f}" + ("" if accuracy is None else f", accuracy {100 * accuracy:.1f}%"))
-    if x_test:
-        test_loss, test_accuracy = evaluate(model, x_test, y_test, task)
-        print(
-            f"held out: loss {test_loss:.4f}"
-            + ("" if test_accuracy is None else f", accuracy {100 * test_accuracy:.1f}%")
-        )
-    if args.plot is not None:
-        try:
-            boundary = (model, x_train, y_train, task) if model.nin == 2 and task.is_classification else None
-            print(f"plot: {plot_training(history, args.plot, boundary=boundary)}")
-        except MissingDependencyError as error:
-            raise UsageError(str(error)) from None
-        except OSError as error:
-            raise UsageError(f"--plot: cannot write {args.plot!r}: {error.strerror or error}") from None
-    if args.save is not None:
-        metadata = {"task": task.to_json(), "data": data_name}
-        try:
-            print(f"model: {model.save(args.save, metadata=metadata)}")
-        except ValueError as error:
-            raise UsageError(str(error)) from None
-        except OSError as error:
-            raise UsageError(f"--save: cannot write {args.save!r}: {error.strerror or error}") from None
-    return 0
-
-
-def _format_prediction(x: float) -> str:
-    return _label_text(x) if x.is_integer() else repr(x)
-
-
-def run_predict(args: argparse.Namespace) -> int:
-    """``autograd predict``: print the saved model's prediction for each row of a CSV file."""
-    try:
-        model, metadata = load_with_metadata(args.model)
-    except ModelFileError as error:
-        raise UsageError(str(error)) from None
-    except OSError as error:
-        raise UsageError(f"cannot read the model {args.model!r}: {error.strerror or error}") from None
-    if not isinstance(model, MLP):
-        raise UsageError(f"{args.model}: predict needs a saved MLP, got a saved {type(model).__name__}")
-    task: Task | None = None
-    if "task" in metadata:
-        try:
-            task = Task.from_json(metadata["task"])
-            if task.n_outputs != model.nouts[-1]:
-                raise ValueError(f"the task needs {task.n_outputs} outputs, the model has {model.nouts[-1]}")
-        except ValueError as error:
-            raise UsageError(f"{args.model}: bad task metadata: {error}") from None
-    try:
-        rows = read_csv(args.csv)
-    except DataFileError as error:
-        raise UsageError(str(error)) from None
-    except OSError as error:
-        raise UsageError(f"cannot read {args.csv!r}: {error.strerror or error}") from None
-    width = len(rows[0])
-    if width not in (model.nin, model.nin + 1):
-        raise UsageError(
-            f"{args.csv}: the model takes {model.nin} features, so expected {model.nin} columns "
-            f"(or {model.nin + 1} with a label last), got {width}"
-        )
-    inputs = [r[: model.nin] for r in rows]
-    if task is None:  # no task saved: print the raw outputs
-        lines = [",".join(repr(v) for v in out) for out in outputs(model, inputs)]
-    else:
-        predictions = predict(model, inputs, task)
-        lines = [_format_prediction(p) for p in predictions]
-    try:
-        sys.stdout.write("".join(line + "\n" for line in lines))
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    if task is None:
-        return 0
-    if width == model.nin + 1 and task.is_classification:
-        hits = sum(p == r[-1] for p, r in zip(predictions, rows))
-        print(f"accuracy {100 * hits / len(rows):.1f}% ({hits} of {len(rows)})", file=sys.stderr)
-    return 0
-
-
-def add_subcommands(subparsers: Any) -> None:
-    """Add the ``demo``, ``train`` and ``predict`` commands to the command line's subparsers."""
-    demo = subparsers.add_parser(
-        "demo",
-        help="train micrograd's demo network on two moons and draw the result",
-        description=(
-            "Train MLP(2, [16, 16, 1]) on 100 two-moons points with the hinge loss (micrograd's "
-            "demo), then write a decision-boundary PNG, one neuron's graph as SVG and the model "
-            "as JSON into the output folder."
-        ),
-    )
-    demo.add_argument("--out", default="autograd-demo", help="output folder (default: %(default)s)")
-    demo.add_argument(
-        "--steps", type=_positive_int, default=100, help="training steps (default: %(default)s)"
-    )
-    demo.add_argument(
-        "--samples", type=_sample_count, default=100, help="moons points (default: %(default)s)"
-    )
-    demo.add_argument(
-        "--seed", type=_int, default=0, help="seed for the data and the weights (default: %(default)s)"
-    )
-    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
-    demo.add_argument(
-        "--no-compile",
-        action="store_true",
-        help="train on the dynamic engine instead of replaying the compiled loss (slower, same result)",
-    )
-    demo.set_defaults(run=run_demo)
-
-    train = subparsers.add_parser(
-        "train",
-        help="train an MLP on moons, circles, digits or a CSV file",
-        description=(
-            "Train an MLP and report its training and held-out accuracy. A CSV file holds one "
-            "sample per row, the label in the last column (a header row is skipped)."
-        ),
-    )
-    train.add_argument(
-        "--data",
-        default="moons",
-        metavar="moons|circles|digits|FILE.csv",
-        help="the data set; circles has an inner radius of 0.5 (default: %(default)s)",
-    )
-    train.add_argument(
-        "--samples",
-        type=_sample_count,
-        default=200,
-        help="points for moons and circles (default: %(default)s)",
-    )
-    train.add_argument(
-        "--noise",
-        type=_number_in(0, math.inf),
-        default=0.1,
-        help="noise for moons and circles (default: %(default)s)",
-    )
-    train.add_argument(
-        "--hidden",
-        type=_hidden,
-        default=[16, 16],
-        metavar="SIZES",
-        help="hidden layer sizes, comma-separated (default: 16,16)",
-    )
-    train.add_argument(
-        "--activation",
-        choices=ACTIVATIONS,
-        default="relu",
-        help="hidden layers' activation (default: %(default)s)",
-    )
-    train.add_argument(
-        "--loss",
-        choices=("auto", *LOSSES),
-        default="auto",
-        help="hinge for two classes, cross-entropy for more, mse for numbers (default: auto)",
-    )
-    train.add_argument(
-        "--optimizer", choices=("sgd", "adam"), default="adam", help="the optimiser (default: %(default)s)"
-    )
-    train.add_argument(
-        "--lr",
-        type=_number_in(0, math.inf, low_open=True),
-        default=None,
-        help="learning rate (default: 0.01 for adam, 0.1 for sgd)",
-    )
-    train.add_argument(
-        "--momentum", type=_number_in(0, 1), default=0.9, help="sgd momentum (default: %(default)s)"
-    )
-    train.add_argument(
-        "--weight-decay",
-        type=_number_in(0, math.inf),
-        default=0.0,
-        help="L2 weight decay (default: %(default)s)",
-    )
-    train.add_argument(
-        "--epochs",
-        type=_positive_int,
-        default=50,
-        help="passes over the training data (default: %(default)s)",
-    )
-    train.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=32,
-        help="samples per optimiser step (default: %(default)s)",
-    )
-    train.add_argument(
-        "--test-fraction",
-        type=_number_in(0, 1),
-        default=0.2,
-        help="part held out for evaluation, 0 for none (default: %(default)s)",
-    )
-    train.add_argument(
-        "--seed",
-        type=_int,
-        default=0,
-        help="seed for the data, the split, the weights and the shuffling (default: %(default)s)",
-    )
-    train.add_argument("--save", metavar="MODEL.json", help="save the trained model here")
-    train.add_argument(
-        "--plot", metavar="FILE.png", help="draw the training curves (and the boundary for 2-D data)"
-    )
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
-    train.add_argument(
-        "--compile",
-        action="store_true",
-        help="record one sample's loss once and replay it as generated Python (autograd.compile): "
-        "faster, same numbers; hinge, mse and cross-entropy losses",
-    )
-    train.set_defaults(run=run_train)
-
-    pred = subparsers.add_parser(
-        "predict",
-        help="print a saved model's predictions for the rows of a CSV file",
-        description=(
-            "Print one prediction per row. The CSV holds the features, optionally followed by the "
-            "label, in which case the accuracy is printed to stderr."
-        ),
-    )
-    pred.add_argument("model", help="a model file written by train --save or demo")
-    pred.add_argument("csv", help="a CSV file of features")
-    pred.set_defaults(run=run_predict)

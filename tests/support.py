@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: a finite difference, a closeness check, and a fresh interpreter.
+"""Helpers shared by the tests: a finite difference, a closeness check, a fresh interpreter,
+the command line in a subprocess, and CSV files.
 
 Random expression graphs come from the library's own strategies
 (``autograd.testing.strategies.expressions``), and gradient checks from ``autograd.testing``.
@@ -10,6 +11,7 @@ import math
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 def central_difference(f: Callable[[list[float]], float], xs: Sequence[float], i: int) -> float:
@@ -29,3 +31,18 @@ def assert_close(actual: float, expected: float, *, rel: float = 1e-5, abs_: flo
 def run_python(code: str, *, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh Python interpreter (this one's), capturing its output as text."""
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+
+
+def autograd_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m autograd ARGS`` and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "autograd", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[float]], header: str | None = "x1,x2,label") -> Path:
+    """Write rows of numbers as a CSV file (with a header line unless None)."""
+    lines = ([header] if header else []) + [",".join(repr(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+

@@ -105,13 +105,13 @@ def test_load_digits_without_scikit_learn_names_the_extra(monkeypatch):
 
 
 def test_core_modules_import_without_optional_dependencies():
-    """autograd and its nn, losses, optim, datasets and training modules import no optional package."""
+    """autograd and its nn, losses, optim, datasets, training and plots modules import no optional package."""
     code = (
         "import sys\n"
         "for name in ('tqdm', 'matplotlib', 'sklearn', 'numpy', 'torch'):\n"
         "    sys.modules[name] = None  # importing any of them now fails\n"
         "import autograd, autograd.nn, autograd.losses, autograd.optim\n"
-        "import autograd.datasets, autograd.training\n"
+        "import autograd.datasets, autograd.training, autograd.plots\n"
         "from autograd.nn import MLP\n"
         "print(MLP(2, [3, 1], seed=0)([1.0, 2.0]).data != None)\n"
     )

@@ -8,17 +8,23 @@ import numpy as np
 import pytest
 
 from autograd import Value
+from autograd.compiler import compile
 from autograd.losses import (
     EPSILON,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    cross_entropy_term,
     hinge,
+    hinge_term,
     l2,
     log_softmax,
+    log_sum_exp,
     mse,
     softmax,
+    squared_error,
 )
+from autograd.ops import add_n, dot
 from tests.support import central_difference
 
 
@@ -280,3 +286,128 @@ def test_losses_record_few_nodes_per_sample():
     scores = [Value(float(i % 3) - 1) for i in range(100)]
     loss = hinge(scores, [1] * 100)
     assert loss.parents[0].op == "add_n" and len(loss.parents[0].parents) == 100
+
+
+# ----------------------------------------------------------------------------- per-sample terms
+
+
+def _mean_of(terms):
+    return add_n(terms) * (1.0 / len(terms))
+
+
+@pytest.mark.parametrize(
+    ("batch", "term", "labels"),
+    [
+        (hinge, hinge_term, [1, -1, -1, 1]),
+        (mse, squared_error, [0.5, -2.0, 3.25, 0.0]),
+        (cross_entropy, cross_entropy_term, [2, 0, [0.25, 0.5, 0.25], [0.0, 1.0, 0.0]]),
+    ],
+)
+def test_batch_losses_are_the_means_of_their_per_sample_terms(batch, term, labels):
+    """hinge, mse and cross_entropy equal the mean of hinge_term, squared_error and
+    cross_entropy_term, value and gradients bit for bit, on the same graph shape."""
+    data = [[0.3, -1.2, 2.0], [1.5, 0.1, -0.4], [-2.2, 0.7, 0.9], [0.05, 0.0, -3.0]]
+    if batch is cross_entropy:
+        rows_a, rows_b = _values(data), _values(data)
+        preds_a, preds_b = rows_a, rows_b
+    else:
+        rows_a, rows_b = _values([r[:1] for r in data]), _values([r[:1] for r in data])
+        preds_a, preds_b = [r[0] for r in rows_a], [r[0] for r in rows_b]
+    got = batch(preds_a, labels)
+    want = _mean_of([term(p, t) for p, t in zip(preds_b, labels)])
+    assert got.data == want.data
+    assert [n.op for n in got.parents[0].parents] == [n.op for n in want.parents[0].parents]
+    got.backward()
+    want.backward()
+    assert (_grads(rows_a) == _grads(rows_b)).all()
+
+
+def test_mse_has_the_values_and_gradients_of_one_dot_over_the_residuals():
+    """mse, a mean of squared_error terms, gives bit for bit the numbers of dot(d, d) / n, d = p - t."""
+    xs = [0.1, -2.5, 3.75, 1e-3, 7.0]
+    ts = [1.0, 0.25, -1.5, 0.0, 6.5]
+    ps, qs = [Value(x) for x in xs], [Value(x) for x in xs]
+    got = mse(ps, ts)
+    diffs = [q - t for q, t in zip(qs, ts)]
+    want = dot(diffs, diffs) * (1.0 / len(diffs))
+    assert got.data == want.data
+    got.backward()
+    want.backward()
+    assert [p.grad for p in ps] == [q.grad for q in qs]
+
+
+def test_per_sample_terms_by_hand():
+    """Each term's value and gradient for one sample: relu(1 - t s), (p - t)^2, lse(z) - z_t."""
+    s = Value(0.25)
+    loss = hinge_term(s, -1)
+    loss.backward()
+    assert (loss.data, s.grad) == (1.25, 1.0)
+    assert hinge_term(Value(2.0), 1).data == 0.0
+    p = Value(-1.0)
+    loss = squared_error(p, 2)
+    loss.backward()
+    assert (loss.data, p.grad) == (9.0, -6.0)
+    z = [Value(math.log(p)) for p in (0.3, 0.2, 0.5)]
+    loss = cross_entropy_term(z, 1)
+    loss.backward()
+    assert loss.data == pytest.approx(-math.log(0.2), rel=1e-12)
+    assert [round(v.grad, 12) for v in z] == [0.3, -0.8, 0.5]
+
+
+def test_log_sum_exp_is_stable_and_its_gradient_is_softmax():
+    """log(sum(exp(z))) for huge logits stays finite, and its gradient is softmax(z)."""
+    z = [Value(1000.0), Value(999.0), Value(-1000.0)]
+    out = log_sum_exp(z)
+    assert out.data == pytest.approx(1000.0 + math.log(1.0 + math.exp(-1.0)), rel=1e-15)
+    out.backward()
+    np.testing.assert_allclose([v.grad for v in z], _np_softmax(np.array([[1000.0, 999.0, -1000.0]]))[0])
+
+
+def test_per_sample_terms_take_value_labels_and_a_compiled_replay_changes_them():
+    """A label or target given as a Value (as compiled training passes it) gives the number's loss,
+    and a compiled term replayed with another label gives that label's loss."""
+    z = [0.4, -1.1, 2.3]
+    step = compile(lambda s, t: hinge_term(s, t))
+    assert step.forward(0.5, -1.0) == hinge_term(Value(0.5), -1).data == 1.5
+    assert step.forward(0.5, 1.0) == hinge_term(Value(0.5), 1).data
+    step = compile(lambda p, t: squared_error(p, t))
+    assert step.forward(0.5, 3.0) == squared_error(Value(0.5), 3.0).data == 6.25
+    step = compile(lambda logits, one_hot: cross_entropy_term(logits, one_hot))
+    for k in range(3):
+        one_hot = [1.0 if j == k else 0.0 for j in range(3)]
+        want = cross_entropy_term([Value(v) for v in z], k).data
+        assert step.forward(z, one_hot) == pytest.approx(want, rel=1e-12)
+        assert cross_entropy_term([Value(v) for v in z], [Value(w) for w in one_hot]).data == pytest.approx(
+            want, rel=1e-12
+        )
+    assert step.traces == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: hinge_term(Value(1.0), 0), ValueError, "hinge_term: the label must be -1 or 1, got 0.0"),
+        (lambda: hinge_term(1.0, 1), TypeError, "hinge_term: score: expected a Value, got float"),
+        (lambda: hinge_term(Value(1.0), True), TypeError, "hinge_term: label: expected a number, got bool"),
+        (lambda: squared_error(Value(1.0), math.inf), ValueError, "squared_error: target: expected a finite"),
+        (lambda: squared_error(Value(1.0), "1"), TypeError, "squared_error: target: expected a number"),
+        (lambda: squared_error(2.0, 1.0), TypeError, "squared_error: prediction: expected a Value"),
+        (lambda: log_sum_exp([]), ValueError, "log_sum_exp: expected at least one logit"),
+        (lambda: cross_entropy_term(Value(1.0), 0), TypeError, "expected a sequence of Values"),
+        (lambda: cross_entropy_term([Value(1.0)], 1), ValueError, r"class index must be in 0\.\.0, got 1"),
+        (
+            lambda: cross_entropy_term([Value(1.0), Value(2.0)], [0.5, 0.25]),
+            ValueError,
+            "probabilities must be >= 0 and sum to 1",
+        ),
+        (
+            lambda: cross_entropy_term([Value(1.0), Value(2.0)], [Value(1.0)]),
+            ValueError,
+            r"expected 2 weights \(one per logit\), got 1",
+        ),
+    ],
+)
+def test_per_sample_terms_refuse_bad_arguments(call, error, match):
+    """The terms check their arguments as the batch losses do and name themselves in the message."""
+    with pytest.raises(error, match=match):
+        call()

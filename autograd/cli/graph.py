@@ -1,9 +1,9 @@
-"""The ``autograd`` command line (also ``python -m autograd``).
+"""``autograd graph EXPR``: build an expression on Values, run backward, print its value and
+every variable's gradient and, with ``-o FILE``, draw the computational graph.
 
-Each command is an argparse subparser whose ``run`` default is a function ``(args) -> int``
-returning the exit status. A command reports a user mistake (bad argument, unreadable file,
-bad expression) by raising :class:`UsageError`; ``main`` prints it and exits with status 2,
-as argparse does for its own errors.
+EXPR is read by ``autograd.parse`` (an allow-list parser, never ``eval``); drawing is
+``autograd.viz.render``. Mistakes raise :class:`UsageError` (exit status 2); a missing
+Graphviz ``dot`` is exit status 1.
 """
 
 from __future__ import annotations
@@ -13,29 +13,12 @@ import importlib
 import math
 import re
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-import autograd
 from autograd.errors import UsageError
 
+__all__ = ["add_command", "run_graph"]
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
-    from autograd import training  # the training commands live beside the training loop
-
-    parser = argparse.ArgumentParser(
-        prog="autograd",
-        description="A scalar automatic differentiation engine: draw graphs, train small networks.",
-    )
-    parser.add_argument("--version", action="version", version=f"autograd {autograd.__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _add_graph_command(commands)
-    training.add_subcommands(commands)
-    return parser
-
-
-# --------------------------------------------------------------------------- autograd graph
 GRAPH_EPILOG = """\
 examples:
   autograd graph "apple*num*tax" --set apple=100 num=2 tax=1.1 -o apple.svg
@@ -49,7 +32,8 @@ exp, log, relu, tanh, sigmoid, reciprocal and ops registered with autograd.regis
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 
 
-def _add_graph_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``graph`` command to the command line's subparsers."""
     from autograd import viz
 
     graph = commands.add_parser(
@@ -96,7 +80,7 @@ def _add_graph_command(commands: argparse._SubParsersAction) -> None:  # type: i
         default=[],
         help="import a Python module first, e.g. one that registers ops with autograd.register_op",
     )
-    graph.set_defaults(run=_run_graph)
+    graph.set_defaults(run=run_graph)
 
 
 def _parse_assignments(assignments: list[str]) -> dict[str, float]:
@@ -118,7 +102,8 @@ def _parse_assignments(assignments: list[str]) -> dict[str, float]:
     return values
 
 
-def _run_graph(args: argparse.Namespace) -> int:
+def run_graph(args: argparse.Namespace) -> int:
+    """``autograd graph``: build EXPR, run backward, print the gradients and (with -o) draw the graph."""
     from autograd import parse, viz
 
     if not 1 <= args.digits <= 17:
@@ -170,14 +155,3 @@ def _run_graph(args: argparse.Namespace) -> int:
             return 1
         print(f"wrote {output}")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.run(args))
-    except UsageError as error:
-        print(f"autograd {args.command}: error: {error}", file=sys.stderr)
-        return 2

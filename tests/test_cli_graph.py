@@ -1,0 +1,156 @@
+"""Tests for autograd.cli.graph: ``autograd graph`` through a real subprocess (``python -m autograd``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.test_parse import HOSTILE
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m autograd ARGS`` in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "autograd", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@needs_dot
+def test_apples_one_command(tmp_path):
+    """The seeds' apple example: prints 220 and the gradients 2.2, 110, 200 and writes the SVG."""
+    args = ["apple*num*tax", "--set", "apple=100", "num=2", "tax=1.1", "-o", "apple.svg"]
+    result = run("graph", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "apple*num*tax = 220",
+        "gradients:",
+        "  d/dapple = 2.2",
+        "  d/dnum   = 110",
+        "  d/dtax   = 200",
+        "wrote apple.svg",
+    ]
+    svg = ET.parse(tmp_path / "apple.svg").getroot()
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"apple", "num", "tax", "data 220", "grad 2.2"} <= set(texts)
+
+
+@needs_dot
+def test_graph_options(tmp_path):
+    """--local-grads, --rankdir, --digits and repeated --set reach the output."""
+    result = run(
+        "graph", "x*y + exp(x)", "--set", "x=0.5", "--set", "y=-3", "--local-grads", "--rankdir", "TB",
+        "--digits", "17", "-o", "g.dot", cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"x*y + exp(x) = {0.5 * -3 + 1.6487212707001282:.17g}"
+    assert lines[2] == "  d/dx = -1.3512787292998718"
+    source = (tmp_path / "g.dot").read_text(encoding="utf-8")
+    assert "rankdir=TB" in source and "[label=-3]" in source
+
+
+def test_without_output_no_file(tmp_path):
+    """Without -o the command prints and writes nothing."""
+    result = run("graph", "relu(x) * 2", "--set", "x=-1", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:3] == ["relu(x) * 2 = 0", "gradients:", "  d/dx = 0"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unused_variable_warns(tmp_path):
+    """A --set variable the expression does not use gets a warning on stderr."""
+    result = run("graph", "x + 1", "--set", "x=1", "z=2", cwd=tmp_path)
+    assert result.returncode == 0 and "warning: not in the expression: z" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "message"), HOSTILE[::3])
+def test_hostile_expressions_refused_without_side_effects(tmp_path, text, message):
+    """Hostile expressions exit with status 2, a clear message, and no file written."""
+    if "\n" in text:
+        pytest.skip("a newline cannot be passed as an argv string on every platform")
+    result = run("graph", text, "--set", "x=1", "y=2", "-o", "out.svg", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("autograd graph: error: ") and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_code_injection_does_not_run(tmp_path):
+    """An expression that would create a file if executed creates nothing."""
+    target = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(target)!r}).touch()"
+    result = run("graph", payload, "-o", "out.svg", cwd=tmp_path)
+    assert result.returncode == 2 and not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x * y", "--set", "x=1"], "no value given for 'y'"),
+        (["x", "--set", "x"], "--set: expected NAME=NUMBER, got 'x'"),
+        (["x", "--set", "x=abc"], "--set x: expected a number, got 'abc'"),
+        (["x", "--set", "x=nan"], "expected a finite number"),
+        (["x", "--set", "x=1", "x=2"], "x is given twice"),
+        (["x", "--set", "x=1", "-o", "graph.jpg"], "expected a file name ending in one of .svg"),
+        (["x", "--set", "x=1", "-o", "missing/graph.svg"], "does not exist"),
+        (["x", "--set", "x=1", "--digits", "0"], "--digits: expected 1 to 17"),
+        (["x", "--set", "x=1", "--max-nodes", "0"], "--max-nodes: expected a positive number"),
+        (["x", "--set", "x=1", "--import", "os;rm"], "--import: expected a module name"),
+        (["x", "--set", "x=1", "--import", "no_such_module_here"], "No module named 'no_such_module_here'"),
+        (["1/x", "--set", "x=0", "-o", "g.svg"], "cannot compute this part"),
+    ],
+)
+def test_bad_arguments(tmp_path, args, message):
+    """Bad arguments exit with status 2 and say what was expected, writing nothing."""
+    result = run("graph", *args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_graph_too_large(tmp_path):
+    """A graph over --max-nodes is refused with its size and the option to pass; no file."""
+    expr = "+".join(["x*x"] * 20)
+    result = run("graph", expr, "--set", "x=1", "--max-nodes", "10", "-o", "g.dot", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "has 40 Value nodes, more than max_nodes=10; pass --max-nodes 40" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_dot_binary(tmp_path):
+    """Without Graphviz's dot, SVG output fails with exit status 1 and install instructions."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd", "graph", "x*2", "--set", "x=1", "-o", "g.svg"],
+        cwd=tmp_path, env={**os.environ, "PATH": str(empty)}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1 and "apt-get install graphviz" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
+def test_import_registers_user_ops(tmp_path):
+    """--import loads a module whose register_op calls make new functions available."""
+    (tmp_path / "myops.py").write_text(
+        "import math\nfrom autograd import register_op\n"
+        "register_op('sin', math.sin, lambda out, x: (math.cos(x),), replace=True)\n",
+        encoding="utf-8",
+    )
+    result = run("graph", "sin(x) * x", "--set", "x=0.5", "--import", "myops", cwd=tmp_path,
+                 env={"PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    import math
+
+    assert result.stdout.splitlines()[2] == f"  d/dx = {math.cos(0.5) * 0.5 + math.sin(0.5):.12g}"
