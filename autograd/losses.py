@@ -147,7 +147,8 @@ def squared_error(prediction: Value, target: Number | Value) -> Value:
 def mse(predictions: Sequence[Prediction], targets: Sequence[Target]) -> Value:
     """Mean squared error: the mean of (prediction - target)^2 over every output."""
     ps, ts, _ = _pairs(predictions, targets, "mse")
-    return add_n([squared_error(p, t) for p, t in zip(ps, ts)]) * (1.0 / len(ps))
+    out: Value = add_n([squared_error(p, t) for p, t in zip(ps, ts)]) * (1.0 / len(ps))
+    return out
 
 
 def hinge_term(score: Value, label: Number | Value) -> Value:
@@ -180,7 +181,8 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[Target]) -> Value:
         if t not in (-1.0, 1.0):
             raise ValueError(f"hinge: labels must be -1 or 1, got {t!r} at position {i}")
     margins = [hinge_term(p, t) for p, t in zip(ps, ts)]
-    return add_n(margins) * (1.0 / len(margins))
+    out: Value = add_n(margins) * (1.0 / len(margins))
+    return out
 
 
 def _check_probability_targets(ts: list[float], name: str) -> None:
@@ -214,7 +216,8 @@ def binary_cross_entropy(probabilities: Sequence[Prediction], targets: Sequence[
         if t != 1.0:
             logs.append(log(1.0 - p))
             weights.append(t - 1.0)
-    return dot(logs, weights) * (1.0 / len(ps))
+    out: Value = dot(logs, weights) * (1.0 / len(ps))
+    return out
 
 
 def binary_cross_entropy_with_logits(logits: Sequence[Prediction], targets: Sequence[Target]) -> Value:
@@ -232,7 +235,8 @@ def binary_cross_entropy_with_logits(logits: Sequence[Prediction], targets: Sequ
             terms.append(z * (1.0 - t) + log(exp(-z) + 1.0))
         else:
             terms.append(log(exp(z) + 1.0) - z * t)
-    return add_n(terms) * (1.0 / len(terms))
+    out: Value = add_n(terms) * (1.0 / len(terms))
+    return out
 
 
 def _logits_row(z: object, what: str) -> list[Value]:
@@ -322,13 +326,15 @@ def cross_entropy_term(logits: Sequence[Value], label: object) -> Value:
                 raise ValueError(
                     f"cross_entropy_term: expected {len(row)} weights (one per logit), got {len(label)}"
                 )
-            return log_sum_exp(row) - dot(row, label)
+            out: Value = log_sum_exp(row) - dot(row, label)
+            return out
     pairs = _label_weights(label, len(row), "cross_entropy_term: label")
     lse = log_sum_exp(row)
     if len(pairs) == 1:  # a class index or one-hot: lse - z_t
         return lse - row[pairs[0][0]]
     # a distribution: sum(t) lse - t . z, with sum(t) = 1
-    return lse - dot([row[j] for j, _ in pairs], [w for _, w in pairs])
+    result: Value = lse - dot([row[j] for j, _ in pairs], [w for _, w in pairs])
+    return result
 
 
 def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[object]) -> Value:
@@ -358,7 +364,8 @@ def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[object]) -
         label = t if _is_real(t) else _row(t, f"cross_entropy: labels[{i}]")  # read once
         _label_weights(label, width, f"cross_entropy: labels[{i}]")  # errors name the sample
         terms.append(cross_entropy_term(row, label))
-    return add_n(terms) * (1.0 / len(terms))
+    out: Value = add_n(terms) * (1.0 / len(terms))
+    return out
 
 
 def l2(parameters: Iterable[Value]) -> Value:
@@ -367,4 +374,5 @@ def l2(parameters: Iterable[Value]) -> Value:
     ps = list(parameters)
     if not ps:
         raise ValueError("l2: expected at least one parameter, got none")
-    return dot(ps, ps)
+    out: Value = dot(ps, ps)
+    return out

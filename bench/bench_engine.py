@@ -16,7 +16,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ HERE = Path(__file__).resolve().parent
 class Worker:
     """One engine in its own Python process, answering JSON requests line by line."""
 
-    def __init__(self, engine: str, *, label: str | None = None, root: Path | None = None) -> None:
-        self.engine = label or engine
-        path = os.pathsep.join([str(root or HERE.parent), os.environ.get("PYTHONPATH", "")])
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        path = os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])
         env = dict(os.environ, PYTHONPATH=path)
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "workloads.py"), engine],
@@ -69,9 +68,6 @@ def main() -> int:
     ap.add_argument("--depths", default="100000,1000000", help="W2 depths, comma-separated")
     ap.add_argument("--w2-repeats", type=int, default=5, help="W2 runs per depth (default 5)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
-    ap.add_argument("--baseline", metavar="GIT_REF",
-                    help="also run this commit's autograd package (same workloads) beside the current "
-                         "one, interleaved, and print the current/baseline ratios")
     args = ap.parse_args()
 
     have_micrograd = importlib.util.find_spec("micrograd") is not None
@@ -83,15 +79,6 @@ def main() -> int:
     if not have_torch:
         print("torch is not installed (pip install torch==2.13.0): no batched-tensor peer.", file=sys.stderr)
     ours = Worker("autograd")
-    base_worker = None
-    if args.baseline:
-        base_root = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
-        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base_root)], input=archive, check=True)
-        ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
-                             check=True, capture_output=True, text=True).stdout.strip()
-        base_worker = Worker("autograd", label=f"baseline@{ref}", root=base_root)
     peer = Worker("micrograd") if have_micrograd else None
     floats = Worker("floats")
     tensors = Worker("torch") if have_torch else None
@@ -102,9 +89,6 @@ def main() -> int:
     jobs = [(ours, "binary"), (ours, "dot"), (ours, "compiled"), (floats, "forward")]
     jobs += [(peer, "binary")] if peer else []
     jobs += [(ours, "batched")] if have_numpy else []
-    if base_worker:
-        jobs += [(base_worker, "binary"), (base_worker, "dot"), (base_worker, "compiled")]
-        jobs += [(base_worker, "batched")] if have_numpy else []
     jobs += [(tensors, "tensors")] if tensors else []
     times: dict[str, list[float]] = {}
     first_loss: dict[str, float] = {}
@@ -132,14 +116,6 @@ def main() -> int:
         engine, style = key.split("/")
         ratio = f"{base / m:.1f}x" if base else "n/a"
         print(f"| {engine} | {labels[style]} | {m * 1e3:.2f} | {ratio} | {first_loss[key]!r} |")
-    if base_worker:
-        print(f"\nW1 against {base_worker.engine} (the same workloads, interleaved in this run)")
-        print("| style | current median ms | baseline median ms | current / baseline |")
-        print("|---|---|---|---|")
-        for style in ("binary", "dot", "compiled", "batched"):
-            new, old = med.get(f"autograd/{style}"), med.get(f"{base_worker.engine}/{style}")
-            if new and old:
-                print(f"| {style} | {new * 1e3:.3f} | {old * 1e3:.3f} | {new / old:.3f} |")
     results["w1_first_step_s"] = first_time
     print(f"first compiled step (trace + code generation + compile): "
           f"{first_time['autograd/compiled']:.2f} s")
@@ -153,8 +129,6 @@ def main() -> int:
     w2_gc: dict[str, list[float]] = {}
     w2_paused: dict[str, list[float]] = {}
     w2_floor: dict[str, list[float]] = {}
-    w2_base: dict[str, list[float]] = {}
-    w2_base_paused: dict[str, list[float]] = {}
     floor = Worker("floor")
     for rep in range(args.w2_repeats):
         for d in depths if rep % 2 == 0 else depths[::-1]:
@@ -165,11 +139,6 @@ def main() -> int:
             w2_paused.setdefault(str(d), []).append(reply["time"])
             reply = floor.ask(kind="w2", depth=d)
             w2_floor.setdefault(str(d), []).append(reply["time"])
-            if base_worker:  # the same requests as this engine's, so both heaps see the same history
-                reply = base_worker.ask(kind="w2", depth=d)
-                w2_base.setdefault(str(d), []).append(reply["time"])
-                reply = base_worker.ask(kind="w2", depth=d, gc_paused=True)
-                w2_base_paused.setdefault(str(d), []).append(reply["time"])
     peer_w2: dict[int, str] = {}
     for d in depths if peer else []:  # once: it fails, and then holds its memory no longer
         answer = peer.ask(kind="w2", depth=d)  # type: ignore[union-attr]
@@ -192,13 +161,6 @@ def main() -> int:
         k = str(d)
         print(f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | {floor_med[k]:.3f} | "
               f"{peer_w2.get(d, 'not run')[:60]} |")
-    if base_worker:
-        for d in depths:
-            new, old = w2_med[str(d)], statistics.median(w2_base[str(d)])
-            new_p, old_p = paused_med[str(d)], statistics.median(w2_base_paused[str(d)])
-            print(f"W2 depth {d:,}: current {new:.3f} s, {base_worker.engine} {old:.3f} s, "
-                  f"current / baseline {new / old:.3f}; with the GC paused {new_p:.3f} s and "
-                  f"{old_p:.3f} s, {new_p / old_p:.3f}")
     growth = None
     if len(depths) >= 2:
         lo, hi = str(depths[0]), str(depths[-1])
@@ -243,8 +205,6 @@ def main() -> int:
 
     ours.close()
     floats.close()
-    if base_worker:
-        base_worker.close()
     for w in (peer, tensors):
         if w:
             w.close()

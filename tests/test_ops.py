@@ -454,7 +454,8 @@ def test_a_malformed_primitive_is_refused(fields, message):
 def test_every_rule_is_declared_with_the_facts_the_interpretations_read():
     """The built-in table says which ops are operators, take constants, take sequences."""
     table = ops.primitives()
-    assert {n: p.symbol for n, p in table.items() if p.symbol} == {"add": "+", "mul": "*", "pow": "**", "vpow": "**"}
+    symbols = {n: p.symbol for n, p in table.items() if p.symbol}
+    assert symbols == {"add": "+", "mul": "*", "pow": "**", "vpow": "**"}
     assert {n for n, p in table.items() if p.constants} == {"add", "mul"}
     assert {n: p.params for n, p in table.items() if p.params} == {"pow": 1}
     assert {n: p.groups for n, p in table.items() if p.groups} == {"add_n": 1, "dot": 2}

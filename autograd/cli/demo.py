@@ -15,6 +15,7 @@ from autograd._mode import no_grad
 from autograd.cli.arguments import check_output_folder, integer, positive_int, sample_count
 from autograd.datasets import make_moons
 from autograd.errors import MissingDependencyError, UsageError
+from autograd.graph import grads_kept
 from autograd.nn import MLP
 from autograd.optim import SGD
 from autograd.training import Features, Task, evaluate, fit, plot_decision_boundary
@@ -44,15 +45,11 @@ def _render_neuron(model: MLP, inputs: Features, path: Path) -> Path:
     out = neuron(xs)
     out.label = f"layers.0.neurons.{j}"
     params = neuron.parameters()
-    saved = [p.grad for p in params]
-    try:
+    with grads_kept(params):
         for p in params:  # show this backward's gradients only, not the training's last ones
             p.grad = 0.0
         out.backward()
         return viz.render(out, path)
-    finally:
-        for p, g in zip(params, saved):
-            p.grad = g
 
 
 def run_demo(args: argparse.Namespace) -> int:
