@@ -16,6 +16,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ HERE = Path(__file__).resolve().parent
 class Worker:
     """One engine in its own Python process, answering JSON requests line by line."""
 
-    def __init__(self, engine: str) -> None:
-        self.engine = engine
-        path = os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])
+    def __init__(self, engine: str, *, label: str | None = None, root: Path | None = None) -> None:
+        self.engine = label or engine
+        path = os.pathsep.join([str(root or HERE.parent), os.environ.get("PYTHONPATH", "")])
         env = dict(os.environ, PYTHONPATH=path)
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "workloads.py"), engine],
@@ -68,7 +69,13 @@ def main() -> int:
     ap.add_argument("--depths", default="100000,1000000", help="W2 depths, comma-separated")
     ap.add_argument("--w2-repeats", type=int, default=5, help="W2 runs per depth (default 5)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
+    ap.add_argument("--baseline", metavar="GIT_REF",
+                    help="instead: compare this engine with the package of commit GIT_REF (same workloads, "
+                         "W1 and W2, interleaved) in --pairs fresh pairs of worker processes")
+    ap.add_argument("--pairs", type=int, default=5, help="worker pairs for --baseline (default 5)")
     args = ap.parse_args()
+    if args.baseline:
+        return compare(args)
 
     have_micrograd = importlib.util.find_spec("micrograd") is not None
     if not have_micrograd:
@@ -210,6 +217,69 @@ def main() -> int:
             w.close()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """``--baseline REF``: this engine against the package of another commit, same workloads.
+
+    A worker process's speed varies from one process to the next by more than the
+    differences this measures (memory layout, where the allocator puts the nodes), so the
+    comparison starts ``--pairs`` fresh pairs of workers (current, baseline) one after the
+    other; each pair runs W1's four autograd styles for ``--rounds`` interleaved rounds and W2
+    with and without the GC. Printed: the medians per pair and the median over the pairs of
+    each ratio current / baseline (below 1: the current code is faster).
+    """
+    root = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
+    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    styles = ["binary", "dot", "compiled"]
+    styles += ["batched"] if importlib.util.find_spec("numpy") else []
+    depths = [int(d) for d in args.depths.split(",")]
+    print(f"machine: {machine()}")
+    print(f"current tree against baseline {ref}: {args.pairs} pairs of fresh workers, W1 {args.rounds} "
+          f"interleaved rounds x {args.steps} steps per pair, W2 {args.w2_repeats} runs per depth per pair\n")
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for pair in range(args.pairs):
+        workers = [Worker("autograd", label="current"), Worker("autograd", label="baseline", root=root)]
+        if pair % 2:
+            workers.reverse()  # neither is always the first process started
+        times: dict[tuple[str, str], list[float]] = {}
+        for w in workers:
+            for style in styles:  # warm-up: the first compiled/batched step traces
+                w.ask(kind="w1", style=style, steps=1)
+        for r in range(args.rounds):
+            order = [(w, s) for s in styles for w in workers]
+            for w, style in order if r % 2 == 0 else order[::-1]:
+                reply = w.ask(kind="w1", style=style, steps=args.steps)
+                times.setdefault((w.engine, f"W1 {style}"), []).extend(reply["times"])
+        for rep in range(args.w2_repeats):
+            for d in depths:
+                for paused in (False, True):
+                    for w in workers if rep % 2 == 0 else workers[::-1]:
+                        reply = w.ask(kind="w2", depth=d, gc_paused=paused)
+                        key = f"W2 {d:,}{' GC paused' if paused else ''}"
+                        times.setdefault((w.engine, key), []).append(reply["time"])
+        for w in workers:
+            w.close()
+        for key in dict.fromkeys(k for _, k in times):
+            new = statistics.median(times[("current", key)])
+            old = statistics.median(times[("baseline", key)])
+            rows.setdefault(key, []).append((new, old))
+        print(f"pair {pair + 1}: " + ", ".join(f"{k} {v[-1][0] / v[-1][1]:.3f}" for k, v in rows.items()),
+              flush=True)
+    print("\n| workload | current median (per pair) | baseline median (per pair) | current / baseline, "
+          "median over pairs |")
+    print("|---|---|---|---|")
+    for key, pairs in rows.items():
+        unit, scale = ("ms", 1e3) if key.startswith("W1") else ("s", 1.0)
+        new = ", ".join(f"{n * scale:.3g}" for n, _ in pairs)
+        old = ", ".join(f"{o * scale:.3g}" for _, o in pairs)
+        ratio = statistics.median(n / o for n, o in pairs)
+        print(f"| {key} | {new} {unit} | {old} {unit} | {ratio:.3f} |")
     return 0
 
 
