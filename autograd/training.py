@@ -50,6 +50,7 @@ from autograd.value import Value
 
 __all__ = [
     "LOSSES",
+    "COMPILED_LOSSES",
     "Task",
     "EpochStats",
     "fit",
@@ -66,6 +67,10 @@ LOSSES = ("hinge", "bce", "bce-logits", "cross-entropy", "mse")
 """The losses ``Task`` knows: hinge (labels -1/1, one linear output), bce (one sigmoid output,
 probability of the second class), bce-logits (one linear output), cross-entropy (one linear
 output per class) and mse (regression, one linear output)."""
+
+COMPILED_LOSSES = ("hinge", "mse", "cross-entropy")
+"""The losses ``fit(compile=True)`` can replay: the bce losses take a branch on each sample's
+value (the clip, the stable form's sign), which a compiled replay cannot follow."""
 
 DEMO_EXTRA = plots.DEMO_EXTRA  # how to install tqdm and matplotlib
 
@@ -406,7 +411,8 @@ def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple
         one_hots = [[1.0 if j == int(t) else 0.0 for j in range(k)] for t in targets]
         return compile_function(cross_entropy, has_aux=True), one_hots
     raise ValueError(
-        f"fit: compile=True supports the hinge, mse and cross-entropy losses, not {task.loss}: "
+        f"fit: compile=True supports the {', '.join(COMPILED_LOSSES[:-1])} and {COMPILED_LOSSES[-1]} losses, "
+        f"not {task.loss}: "
         "it takes a branch on each sample's value, which a compiled replay cannot follow"
     )
 

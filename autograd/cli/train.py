@@ -22,7 +22,7 @@ from autograd.datasets import load_digits, make_circles, make_moons, read_csv, t
 from autograd.errors import DataFileError, MissingDependencyError, UsageError
 from autograd.nn import ACTIVATIONS, MLP
 from autograd.optim import SGD, Adam, Optimizer
-from autograd.training import LOSSES, Task, evaluate, fit, label_text, plot_training
+from autograd.training import COMPILED_LOSSES, LOSSES, Task, evaluate, fit, label_text, plot_training
 
 __all__ = ["add_command", "run_train"]
 
@@ -73,9 +73,10 @@ def run_train(args: argparse.Namespace) -> int:
     except ValueError as error:  # the library names losses; here they are --loss values
         message = str(error).replace("use the cross-entropy loss", "use --loss cross-entropy")
         raise UsageError(message) from None
-    if args.compile and task.loss not in ("hinge", "mse", "cross-entropy"):
+    if args.compile and task.loss not in COMPILED_LOSSES:
         raise UsageError(
-            f"--compile: supports the hinge, mse and cross-entropy losses, not {task.loss} "
+            f"--compile: supports the {', '.join(COMPILED_LOSSES[:-1])} and {COMPILED_LOSSES[-1]} losses, "
+            f"not {task.loss} "
             "(it takes a branch on each sample's value, which a compiled replay cannot follow)"
         )
     if args.test_fraction > 0:
@@ -247,6 +248,6 @@ def add_command(subparsers: Any) -> None:
         "--compile",
         action="store_true",
         help="record one sample's loss once and replay it as generated Python (autograd.compile): "
-        "faster, same numbers; hinge, mse and cross-entropy losses",
+        f"faster, same numbers; the {', '.join(COMPILED_LOSSES[:-1])} and {COMPILED_LOSSES[-1]} losses",
     )
     train.set_defaults(run=run_train)
