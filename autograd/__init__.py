@@ -14,7 +14,33 @@ from autograd.compiler import compile as compile  # public, not in __all__ (see 
 from autograd.errors import AutogradError
 from autograd.functional import grad
 from autograd.graph import topological_order
-from autograd.ops import add_n, dot, exp, log, reciprocal, register, relu, sigmoid, tanh
+from autograd.ops import abs as abs  # public, not in __all__ (see below)
+from autograd.ops import (
+    add_n,
+    atan,
+    clamp,
+    cos,
+    cosh,
+    div,
+    dot,
+    erf,
+    exp,
+    expm1,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    reciprocal,
+    register,
+    relu,
+    sigmoid,
+    sin,
+    sinh,
+    softplus,
+    sqrt,
+    tan,
+    tanh,
+)
 from autograd.value import Value
 
 register_op = register
@@ -35,9 +61,25 @@ __all__ = [
     "tanh",
     "sigmoid",
     "reciprocal",
+    "div",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "atan",
+    "sinh",
+    "cosh",
+    "log1p",
+    "expm1",
+    "softplus",
+    "erf",
+    "maximum",
+    "minimum",
+    "clamp",
     "dot",
     "add_n",
-    # ``compile`` is left out on purpose: ``from autograd import *`` must not shadow the builtin.
+    # ``compile`` and ``abs`` are left out on purpose: ``from autograd import *`` must not
+    # shadow the builtins (``abs(v)`` of a Value is the abs op anyway).
     "CompiledFunction",
     "TraceMismatchError",
     "AutogradError",

@@ -160,8 +160,71 @@ class Value:
             extra += f", op={op!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
+    # ----------------------------------------------------------------- Python protocols
+    # Comparisons and truth read the data; == and hash stay by identity, so graphs can key
+    # dictionaries by node. max(values), min and sorted return the Values themselves.
     def __float__(self) -> float:
         return self.data
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        return self.data != 0
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """``round(v, n)``: a float, as for the data; ``round(v)``: an int."""
+        return round(self.data) if ndigits is None else round(self.data, ndigits)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the data; an empty spec gives ``str(v)``."""
+        return format(self.data, spec) if spec else str(self)
+
+    def item(self) -> float:
+        """The data, as a float (PyTorch's name)."""
+        return self.data
+
+    def __lt__(self, other: Value | Number) -> bool:
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data < o
+
+    def __le__(self, other: Value | Number) -> bool:
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data <= o
+
+    def __gt__(self, other: Value | Number) -> bool:
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data > o
+
+    def __ge__(self, other: Value | Number) -> bool:
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data >= o
+
+    def __abs__(self) -> Value:
+        return _unary(_ops.ABS, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    # ----------------------------------------------------------------- micrograd's names
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of this node's parents (read-only)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name: the op as micrograd writes it (``+``, ``*``, ``**2``, ``ReLU``,
+        ``tanh``, ``exp``; this engine's own ops by their symbol or name); "" for a leaf."""
+        op = self.op
+        if op == "pow":
+            c = self._b
+            return f"**{int(c) if c.is_integer() else c}"
+        name = _MICROGRAD_OPS.get(op)
+        if name is None:
+            prim = _ops.primitives().get(op)
+            name = prim.symbol if prim is not None and prim.symbol else op
+        return name
 
     __hash__ = object.__hash__
 
@@ -259,16 +322,33 @@ class Value:
         return NotImplemented if c is NotImplemented else (-self) + c
 
     def __truediv__(self, other: Value | Number) -> Value:
+        # one div node computed as the floats' quotient; a number stays a constant on it
+        a = self.data
         if isinstance(other, Value):
-            return self * other.reciprocal()
+            b = other.data
+            data = _DIV.forward(a, b)
+            if not _recording():
+                return _leaf(data)
+            return _make(data, "div", (self, other), _DIV.derivative(data, a, b))
         c = _constant(other)
         if c is NotImplemented:
             return NotImplemented
-        return self * float(_ops.reciprocal(c))  # the same rule, on a constant: one mul node
+        data = _DIV.forward(a, c)
+        if not _recording():
+            return _leaf(data)
+        return _make(data, "div", (self,), _DIV.derivative(data, a, c)[:1], (None, c))
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _constant(other)
-        return NotImplemented if c is NotImplemented else self.reciprocal() * c
+        if c is NotImplemented:
+            return NotImplemented
+        if c == 1.0:  # 1 / v is the reciprocal node (the seeds' sigmoid: *-1, exp, +1, reciprocal)
+            return _unary(_ops.RECIPROCAL, self)
+        b = self.data
+        data = _DIV.forward(c, b)
+        if not _recording():
+            return _leaf(data)
+        return _make(data, "div", (self,), _DIV.derivative(data, c, b)[1:], (c, None))
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -281,13 +361,34 @@ class Value:
         return NotImplemented if c is NotImplemented else _ops.apply(_ops.VPOW, c, self)
 
     # ----------------------------------------------------------------- functions
-    def exp(self) -> Value:
-        """e ** self."""
-        return _unary(_ops.EXP, self)
+    # Every primitive declared with ``method=True`` is also a method (``x.exp()``,
+    # ``x.sqrt()``, ``a.maximum(b)``), made from the rules table below the class.
+    if TYPE_CHECKING:
 
-    def log(self) -> Value:
-        """Natural logarithm; raises ValueError for data <= 0."""
-        return _unary(_ops.LOG, self)
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def reciprocal(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def abs(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+        def tan(self) -> Value: ...
+        def atan(self) -> Value: ...
+        def sinh(self) -> Value: ...
+        def cosh(self) -> Value: ...
+        def log1p(self) -> Value: ...
+        def expm1(self) -> Value: ...
+        def softplus(self) -> Value: ...
+        def erf(self) -> Value: ...
+        def maximum(self, other: Value | Number) -> Value: ...
+        def minimum(self, other: Value | Number) -> Value: ...
+
+    def clamp(self, lo: Number | None = None, hi: Number | None = None) -> Value:
+        """self limited to ``[lo, hi]`` (None: unbounded on that side), as ``autograd.clamp``."""
+        out: Value = _ops.clamp(self, lo, hi)
+        return out
 
     def relu(self) -> Value:
         """max(self, 0), with derivative 0 at 0 (the gradient passes only where data > 0)."""
@@ -310,18 +411,6 @@ class Value:
             out._a = out._da = None
         return out
 
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        return _unary(_ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + exp(-self)), computed without overflow."""
-        return _unary(_ops.SIGMOID, self)
-
-    def reciprocal(self) -> Value:
-        """1 / self; raises ZeroDivisionError at 0."""
-        return _unary(_ops.RECIPROCAL, self)
-
     # ----------------------------------------------------------------- gradients
     def backward(self, gradient: Number = 1.0) -> None:
         """Add d(self)/d(node) * gradient to ``.grad`` of every node in this graph.
@@ -341,6 +430,15 @@ class Value:
         from autograd.viz import show  # rendering is loaded only when asked for
 
         return show(self, **options)
+
+
+def _compared(other: object) -> Any:
+    """What a Value's data is compared with: another Value's data or a number."""
+    if isinstance(other, Value):
+        return other.data
+    if isinstance(other, numbers.Real):
+        return other
+    return NotImplemented
 
 
 def _constant(x: object) -> Any:
@@ -423,4 +521,23 @@ def _unary(prim: _ops.Primitive, x: Value) -> Value:
     return _make(data, prim.name, (x,), prim.derivative(data, x.data))
 
 
-_ops.register_node_type(Value, _make, _leaf)
+_DIV = _ops.DIV
+_MICROGRAD_OPS = {"relu": "ReLU"}  # where micrograd's name differs from the table's symbol or name
+
+
+def _method(prim: _ops.Primitive) -> Callable[..., Value]:
+    """The method of Value that applies ``prim`` to the node (and any further operands)."""
+    def unary(self: Value) -> Value:
+        return _unary(prim, self)
+
+    def general(self: Value, *operands: Any) -> Value:
+        out: Value = _ops.apply(prim, self, *operands)
+        return out
+
+    method = unary if prim.arity == 1 else general
+    method.__name__ = method.__qualname__ = prim.name
+    method.__doc__ = prim.doc or f"The primitive {prim.name!r} of the rules table."
+    return method
+
+
+_ops.register_node_type(Value, _make, _leaf, _method)
