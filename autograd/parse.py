@@ -7,9 +7,10 @@
 (220.0, [2.2, 110.0, 200.0])
 
 The grammar is the arithmetic part of Python's: numbers, variable names, ``+ - * / **``,
-unary ``-`` and ``+``, parentheses, and calls of the functions in the rules table that take
-one or two Values (``exp``, ``log``, ``relu``, ``tanh``, ``sigmoid``, ``reciprocal``, and any
-op made with ``autograd.register_op``). Precedence is Python's: ``-x**2`` is ``-(x**2)``.
+unary ``-`` and ``+``, parentheses, and calls of the functions in the rules table (every op
+written as a call: ``exp``, ``log``, ``sqrt``, ``sin``, ``maximum(x, y)``, ``clamp(x, 0, 1)``
+..., and any op made with ``autograd.register_op``; :func:`functions` lists them).
+Precedence is Python's: ``-x**2`` is ``-(x**2)``.
 
 Python's parser (``ast.parse``) reads the text into a syntax tree; nothing is evaluated
 by Python. The tree is then checked against an allow-list: anything else (attribute access,
@@ -218,7 +219,7 @@ def build(text: str, values: Mapping[str, Number]) -> tuple[Value, dict[str, Val
         del results[len(results) - count :]
         try:
             results.append(_compute(node, args, leaves))
-        except (ArithmeticError, ValueError) as error:
+        except (ArithmeticError, ValueError, TypeError) as error:  # TypeError: clamp(x, y, 1)
             column = getattr(node, "col_offset", -1) + 1
             reason = "the result is too large" if isinstance(error, OverflowError) else str(error)
             raise ExpressionError(f"cannot compute this part: {reason}", text, column) from None

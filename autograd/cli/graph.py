@@ -13,6 +13,7 @@ import importlib
 import math
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from autograd.errors import UsageError
@@ -25,11 +26,24 @@ examples:
   autograd graph "tanh(x*w + b)" --set x=0.5 w=-2 b=1 --local-grads -o neuron.png
 
 EXPR uses numbers, variable names, + - * / **, unary -, parentheses and calls of
-exp, log, relu, tanh, sigmoid, reciprocal and ops registered with autograd.register_op
-(see --import). It is parsed, never run by Python's eval.
+{functions}
+and ops registered with autograd.register_op (see --import). It is parsed, never run by
+Python's eval.
 """
 
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+def _epilog() -> str:
+    """The help's epilog, listing the functions of the rules table as the parser reads them."""
+    from autograd import ops, parse
+
+    calls = []
+    for name in parse.functions():
+        prim = ops.get(name)
+        args = [*"xyzuvw"[: prim.inputs], *["number"] * prim.params]
+        calls.append(f"{name}({', '.join(args)})")
+    return GRAPH_EPILOG.format(functions="\n".join(textwrap.wrap(", ".join(calls), 88)))
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,7 +55,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         help="build an expression, run backward, print gradients and draw the graph",
         description="Build EXPR on Values, run backward, print its value and every variable's "
         "gradient, and (with -o) draw the computational graph.",
-        epilog=GRAPH_EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     graph.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x*y + exp(x)"')
@@ -117,6 +131,8 @@ def run_graph(args: argparse.Namespace) -> int:
             importlib.import_module(module)
         except ImportError as error:
             raise UsageError(f"--import {module}: {error}") from None
+        except Exception as error:  # the module ran and failed: report it as the user's mistake
+            raise UsageError(f"--import {module}: {type(error).__name__}: {error}") from None
     output = Path(args.output) if args.output else None
     if output is not None:
         if output.suffix.lower() not in viz.FORMATS:

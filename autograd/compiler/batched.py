@@ -35,6 +35,7 @@ def _dot_chain(x: list[str], out: str) -> tuple[str, list[str | None]]:
 ARRAY: dict[str, Entry] = {
     "add": SCALAR["add"],  # operators work on arrays as they are
     "mul": SCALAR["mul"],
+    "div": SCALAR["div"],
     "reciprocal": SCALAR["reciprocal"],
     "exp": lambda x, out: (f"_np.exp({x[0]})", [out]),
     "log": lambda x, out: (f"_np.log({x[0]})", [f"1.0 / {x[0]}"]),

@@ -56,6 +56,7 @@ def _dot(x: list[str], out: str) -> tuple[str, list[str | None]]:
 SCALAR: dict[str, Entry] = {
     "add": lambda x, out: (f"{x[0]} + {x[1]}", [ONE, ONE]),
     "mul": lambda x, out: (f"{x[0]} * {x[1]}", [x[1], x[0]]),
+    "div": lambda x, out: (f"{x[0]} / {x[1]}", [f"1.0 / {x[1]}", f"-{out} / {x[1]}"]),
     "exp": lambda x, out: (f"_exp({x[0]})", [out]),
     "log": lambda x, out: (f"_log({x[0]})", [f"1.0 / {x[0]}"]),
     "reciprocal": lambda x, out: (f"1.0 / {x[0]}", [f"-({out} * {out})"]),

@@ -459,7 +459,7 @@ def _local_rules(
         except NotImplementedError:
             continue  # no rule to compare with: the report cannot blame it
         args, positions = _operand_data(node)
-        points = table.get(node.op, Domain()).points()
+        points = table.get(node.op, Domain()).points(args)
         for j, stored in zip(positions, node.local_grads):
             h = eps * max(1.0, abs(args[j]))
             p = _near_kink(points, j, args[j], h)
@@ -492,7 +492,7 @@ def _local_second_rules(
         except NotImplementedError:
             continue
         data, positions = _operand_data(node)
-        points = table.get(node.op, Domain()).points()
+        points = table.get(node.op, Domain()).points(data)
         operands: list[Any] = list(data)
         for k in positions:
             operands[k] = Value(data[k])
@@ -562,7 +562,7 @@ def _kinks(
             if dom is None:
                 continue
             data, _ = _operand_data(node)
-            for j, p in dom.points():
+            for j, p in dom.points(data):
                 if j >= len(data):
                     continue
                 x = data[j]

@@ -150,9 +150,10 @@ def _drafts(draw: st.DrawFn, table: tuple[_Op, ...]) -> _Draft:
             n -= 1
     picks = tuple(draw(st.integers(0, 255)) for _ in range(n))
     offset = side = 0.0
-    if op.domain.positive:
+    dom = op.domain
+    if dom.bounds():
         offset = draw(st.sampled_from(_OFFSETS))
-    if op.domain.kinks:
+    if dom.kinks or dom.ties or dom.poles:
         side = 1.0 if draw(st.booleans()) else -1.0
     return _Draft(op, picks, tuple(constants), offset, side)
 
@@ -180,20 +181,25 @@ class _Builder:
         # the first operand counts back from the newest node (so chains grow deep), the
         # others count from the first variable (so earlier nodes get used again)
         args = [n - 1 - draft.picks[0] % n, *(p % n for p in draft.picks[1:])]
-        for j in op.domain.positive:
-            if j < len(args) and not self._value(pending, args[j]) >= MARGIN:
+        dom = op.domain
+        for j, bound in dom.bounds():  # an argument that must exceed a bound: u * u + bound + c
+            if j < len(args) and not self._value(pending, args[j]) >= bound + MARGIN:
                 u = args[j]
                 v = self._value(pending, u)
                 sq = self._push(pending, Instruction("mul", (u, u)), v * v)
-                args[j] = self._push(
-                    pending, Instruction("add", (sq,), (draft.offset,)), v * v + draft.offset
-                )
-        for j, p in op.domain.kinks:
-            if j < len(args) and abs(self._value(pending, args[j]) - p) < MARGIN:
-                v = self._value(pending, args[j])
-                shift = round(p + draft.side * _KINK_SHIFT - v, 1)
-                args[j] = self._push(pending, Instruction("add", (args[j],), (shift,)), v + shift)
+                c = bound + draft.offset
+                args[j] = self._push(pending, Instruction("add", (sq,), (c,)), v * v + c)
         consts = draft.constants
+        for _ in range(len(args) + 1):  # an argument near a kink, a tie or a pole: move it away
+            operands = [self._value(pending, a) for a in args] + list(consts)
+            near = [
+                (j, p) for j, p in dom.singular(operands) if j < len(args) and abs(operands[j] - p) < MARGIN
+            ]
+            if not near:
+                break
+            j, p = near[0]
+            shift = round(p + draft.side * _KINK_SHIFT - operands[j], 1)
+            args[j] = self._push(pending, Instruction("add", (args[j],), (shift,)), operands[j] + shift)
         ins = Instruction(op.name, tuple(args), consts)
         xs = [self._value(pending, a) for a in args]
         try:
@@ -204,8 +210,8 @@ class _Builder:
         if not all(math.isfinite(d) for d in slopes):
             return
         self._push(pending, ins, value)
-        for pos in op.domain.points():
-            if pos[0] < len(args) and abs(self._value(pending, args[pos[0]]) - pos[1]) < MARGIN:
+        for j, p in dom.points([*xs, *consts]):
+            if j < len(args) and abs(xs[j] - p) < MARGIN:
                 return  # a declared kink we could not move away from
         if all(math.isfinite(v) and abs(v) <= BOUND for _, v in pending):
             for ins_, v in pending:
