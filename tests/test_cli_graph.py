@@ -145,12 +145,24 @@ def test_import_registers_user_ops(tmp_path):
     """--import loads a module whose register_op calls make new functions available."""
     (tmp_path / "myops.py").write_text(
         "import math\nfrom autograd import register_op\n"
-        "register_op('sin', math.sin, lambda out, x: (math.cos(x),), replace=True)\n",
+        "register_op('my_sin', math.sin, lambda out, x: (math.cos(x),), replace=True)\n",
         encoding="utf-8",
     )
-    result = run("graph", "sin(x) * x", "--set", "x=0.5", "--import", "myops", cwd=tmp_path,
+    result = run("graph", "my_sin(x) * x", "--set", "x=0.5", "--import", "myops", cwd=tmp_path,
                  env={"PYTHONPATH": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     import math
 
     assert result.stdout.splitlines()[2] == f"  d/dx = {math.cos(0.5) * 0.5 + math.sin(0.5):.12g}"
+
+
+def test_an_import_that_raises_is_a_usage_error(tmp_path):
+    """A module given to --import that raises while it loads is reported, not a traceback."""
+    (tmp_path / "badops.py").write_text(
+        "from autograd import register_op\nregister_op('exp', abs, lambda out, x: (1.0,))\n", encoding="utf-8"
+    )
+    result = run("graph", "x", "--set", "x=1", "--import", "badops", cwd=tmp_path,
+                 env={"PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 2
+    assert "--import badops: ValueError: register: 'exp' is a built-in primitive" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -20,7 +20,11 @@ from autograd.testing.strategies import expressions
 from tests.support import run_python
 
 BUILTINS = sorted(
-    ["add", "mul", "exp", "log", "reciprocal", "relu", "tanh", "sigmoid", "pow", "vpow", "add_n", "dot"]
+    [
+        *("add", "mul", "exp", "log", "reciprocal", "relu", "tanh", "sigmoid", "pow", "vpow", "add_n", "dot"),
+        *("div", "sqrt", "abs", "sin", "cos", "tan", "atan", "sinh", "cosh", "log1p", "expm1", "softplus"),
+        *("erf", "maximum", "minimum", "clamp"),
+    ]
 )
 
 
@@ -359,7 +363,7 @@ def test_numerical_grad_outside_the_domain_says_where():
             r"eps must be a finite number > 0",
         ),
         (lambda: Domain(positive=(-1,)), ValueError, r"positive must hold input indices"),
-        (lambda: Domain(kinks=((0,),)), ValueError, r"kinks must hold \(input index, point\) pairs"),
+        (lambda: Domain(kinks=((0,),)), ValueError, r"kinks must hold \(operand index, point\) pairs"),
     ],
 )
 def test_mistakes_raise_errors_saying_what_was_expected_and_received(call, error, pattern):

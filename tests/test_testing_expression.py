@@ -13,10 +13,7 @@ from autograd import Value, topological_order
 from autograd.testing import Expression, Instruction
 from autograd.testing.strategies import expressions
 
-FUNCTIONS = {
-    name: getattr(autograd, name)
-    for name in ("exp", "log", "relu", "tanh", "sigmoid", "reciprocal", "add_n", "dot")
-}
+FUNCTIONS = {name: getattr(autograd, name) for name in autograd.ops.primitives() if hasattr(autograd, name)}
 
 
 def ins(op, *inputs, constants=()):
@@ -90,7 +87,8 @@ class _SourceGraph(ast.NodeVisitor):
         if isinstance(node, ast.Call):
             return FUNCTIONS[node.func.id](*[self.value(a) for a in node.args])
         if isinstance(node, ast.BinOp):
-            ops = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Pow: "__pow__"}
+            ops = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__",
+                   ast.Pow: "__pow__"}
             left, right = self.value(node.left), self.value(node.right)
             return getattr(left, ops[type(node.op)])(right)
         raise AssertionError(ast.dump(node))

@@ -158,17 +158,18 @@ def test_plain_numbers_stay_constants_on_the_node():
     assert p.local_grads == (27.0,)
 
 
-def test_division_is_multiplication_by_a_reciprocal():
-    """a / b is recorded as a * reciprocal(b) with the right gradients."""
+def test_division_is_one_div_node_with_the_floats_quotient():
+    """a / b is one div node holding a.data / b.data; a number stays a constant on it, and
+    1 / b is the single reciprocal node."""
     a, b = Value(3.0), Value(4.0)
     q = a / b
-    assert q.op == "mul"
-    assert q.parents[0] is a and q.parents[1].op == "reciprocal" and q.parents[1].parents == (b,)
+    assert (q.op, q.parents, q.data, q.local_grads) == ("div", (a, b), 0.75, (0.25, -0.1875))
     q.backward()
-    assert a.grad == pytest.approx(0.25)
-    assert b.grad == pytest.approx(-3.0 / 16.0)
+    assert (a.grad, b.grad) == (0.25, -3.0 / 16.0)
+    assert ((a / 2).op, (a / 2).operands, (a / 2).data) == ("div", (a, 2.0), 1.5)
+    assert ((2 / a).op, (2 / a).operands, (2 / a).local_grads) == ("div", (2.0, a), (-2.0 / 9.0,))
     r = 1 / b
-    assert r.op == "mul" and r.parents[0].op == "reciprocal"
+    assert (r.op, r.parents) == ("reciprocal", (b,))
 
 
 def test_subtraction_and_negation_compose_from_add_and_mul():
@@ -267,3 +268,90 @@ def test_operands_list_parents_and_constants_in_order():
     assert x.relu().operands == (x,)
     assert autograd.dot([x, y], [z, x]).operands == (x, y, z, x)
     assert autograd.add_n([x, y, z]).operands == (x, y, z)
+
+
+# ----------------------------------------------------------------------------- protocols
+def test_comparisons_read_the_data_and_return_bools():
+    """< <= > >= compare data with Values or numbers; max, min and sorted give the Values back."""
+    a, b = Value(1.0), Value(3.0)
+    assert (a < b, a <= 1, b > 2.5, b >= b, a > 0, b <= 3) == (True, True, True, True, True, True)
+    assert type(a < b) is bool
+    values = [Value(2.0), a, b]
+    assert max(values) is b and min(values) is a and sorted(values) == [a, values[0], b]
+    with pytest.raises(TypeError):
+        _ = a < "1"
+
+
+def test_equality_and_hashing_stay_by_identity():
+    """== is identity, so Values key dictionaries by node whatever their data."""
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and a == a and len({a: 1, b: 2}) == 2
+
+
+def test_bool_int_round_format_item_abs_and_unary_plus():
+    """bool is data != 0, int truncates, round(v, n) is a float, format formats the data,
+    item() is the data, abs(v) is the abs op and +v is v."""
+    assert (bool(Value(0.0)), bool(Value(-0.5)), bool(Value(math.nan))) == (False, True, True)
+    assert int(Value(-2.7)) == -2 and round(Value(2.567), 2) == 2.57 and type(round(Value(2.5), 1)) is float
+    assert round(Value(2.7)) == 3 and type(round(Value(2.7))) is int
+    v = Value(3.14159, label="pi")
+    assert f"{v:.3f}" == "3.142" and f"{v:>8.2f}" == "    3.14" and f"{v}" == str(v) == repr(v)
+    assert v.item() == 3.14159 and type(v.item()) is float
+    w = abs(Value(-2.0))
+    assert (w.op, w.data) == ("abs", 2.0)
+    assert +v is v
+
+
+# ----------------------------------------------------------------------------- micrograd
+def _trace(root):
+    """micrograd's notebook helper: every node and edge, recursively through _prev."""
+    nodes, edges = set(), set()
+
+    def build(v):
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                build(child)
+
+    build(root)
+    return nodes, edges
+
+
+def _draw_dot(root):
+    """micrograd's draw_dot, as its notebooks write it (only the import changed)."""
+    from graphviz import Digraph
+
+    dot = Digraph(format="svg", graph_attr={"rankdir": "LR"})
+    nodes, edges = _trace(root)
+    for n in nodes:
+        uid = str(id(n))
+        dot.node(name=uid, label="{ data %.4f | grad %.4f }" % (n.data, n.grad), shape="record")  # noqa: UP031 - as micrograd writes it
+        if n._op:
+            dot.node(name=uid + n._op, label=n._op)
+            dot.edge(uid + n._op, uid)
+    for n1, n2 in edges:
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    return dot
+
+
+def test_micrograds_draw_dot_runs_on_these_values():
+    """_prev and _op are micrograd's: its draw_dot helper draws this engine's graph."""
+    x = Value(2.0)
+    y = (x * x + 3).relu() ** 2
+    z = (y.tanh() + y.exp() * 0).exp()
+    z.backward()
+    source = _draw_dot(z).source
+    for op in ("*", "+", "ReLU", "**2", "tanh", "exp"):
+        assert f"label={op}" in source or f'label="{op}"' in source, op
+    assert "data 2.0000 | grad" in source
+
+
+def test_prev_and_op_are_read_only_and_follow_micrograd():
+    """_prev is the set of parents; _op is micrograd's symbol, "" for a leaf."""
+    x = Value(2.0)
+    assert x._prev == set() and x._op == ""
+    assert (x + x)._prev == {x} and (x * 3)._op == "*" and (x ** 0.5)._op == "**0.5"
+    assert (x / 2)._op == "/" and x.sqrt()._op == "sqrt" and autograd.dot([x], [x])._op == "dot"
+    with pytest.raises(AttributeError):
+        x._op = "+"  # type: ignore[misc]
