@@ -8,11 +8,11 @@
 (15.0, 8.0)
 """
 
-from autograd._mode import enable_grad, is_grad_enabled, no_grad
+from autograd._mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.compiler import CompiledFunction, TraceMismatchError
 from autograd.compiler import compile as compile  # public, not in __all__ (see below)
-from autograd.errors import AutogradError
-from autograd.functional import grad
+from autograd.errors import AnomalyError, AutogradError
+from autograd.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from autograd.graph import topological_order
 from autograd.ops import abs as abs  # public, not in __all__ (see below)
 from autograd.ops import (
@@ -50,9 +50,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Value",
     "grad",
+    "jvp",
+    "vjp",
+    "jacobian",
+    "hessian",
+    "hvp",
+    "value_and_grad",
     "no_grad",
     "enable_grad",
     "is_grad_enabled",
+    "detect_anomaly",
     "topological_order",
     "register_op",
     "exp",
@@ -83,5 +90,6 @@ __all__ = [
     "CompiledFunction",
     "TraceMismatchError",
     "AutogradError",
+    "AnomalyError",
     "__version__",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 __all__ = [
     "AutogradError",
     "MissingRuleError",
+    "AnomalyError",
     "TraceMismatchError",
     "ExpressionError",
     "GraphTooLargeError",
@@ -40,6 +41,11 @@ class AutogradError(Exception):
 
 class MissingRuleError(AutogradError, NotImplementedError):
     """No derivative rule is registered for an op (its name, and the registered ones, are in the message)."""
+
+
+class AnomalyError(AutogradError, RuntimeError):
+    """``detect_anomaly``: an operation gave nan or infinity, or a gradient became one; the
+    message names the op, its operands and the file:line that made the node."""
 
 
 class TraceMismatchError(AutogradError, RuntimeError):
@@ -114,6 +120,7 @@ class UsageError(AutogradError):
 # Tracebacks name each error where users meet it (``autograd.nn.ModelFileError``), and every
 # one of those modules exports it under that name.
 for _error, _home in (
+    (AnomalyError, "autograd"),
     (TraceMismatchError, "autograd.compiler"),
     (ExpressionError, "autograd.parse"),
     (GraphTooLargeError, "autograd.viz"),

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import compress
+from math import isfinite
 from typing import Any, Protocol, TypeVar
 
 from autograd import ops
+from autograd.errors import AnomalyError
 
 __all__ = ["topological_order", "backward", "gradients", "grads_kept"]
 
@@ -38,12 +40,16 @@ class Node(Protocol):
     @property
     def operands(self) -> tuple[Any, ...]: ...
 
+    @property
+    def origin(self) -> str: ...
+
 
 N = TypeVar("N", bound=Node)
 
 
-def topological_order(root: N) -> list[N]:
-    """Every node reachable from ``root``, each one after all the nodes that consume it.
+def topological_order(root: N | Sequence[N]) -> list[N]:
+    """Every node reachable from ``root`` (a node, or a list of them), each one after all the
+    nodes that consume it.
 
     Depth-first with an explicit stack, listing each node after its parents (post-order),
     then reversed. A node is expanded once. If all its parents are already listed (a leaf,
@@ -54,7 +60,7 @@ def topological_order(root: N) -> list[N]:
     """
     order: list[N] = []
     expanded: set[N] = set()
-    stack: list[N | None] = [root]
+    stack: list[N | None] = list(reversed(root)) if isinstance(root, list | tuple) else [root]  # type: ignore[list-item]
     push, pop, expand, visit = stack.append, stack.pop, expanded.add, order.append
     while stack:
         node = pop()
@@ -100,20 +106,25 @@ def topological_order(root: N) -> list[N]:
     return order
 
 
-def backward(root: Node, gradient: float) -> None:
+def backward(root: Node, gradient: float, watch: bool = False) -> None:
     """Add d(root)/d(node) * gradient to ``node.grad`` for every node of root's graph.
 
     During the pass ``.grad`` holds only this pass's gradient: non-zero amounts from
     earlier calls are set aside first and added back at the end, so they never enter the
-    chain rule (calling backward twice adds the same amounts twice).
+    chain rule (calling backward twice adds the same amounts twice). With ``watch``
+    (``detect_anomaly``), the first contribution that is nan or infinite raises AnomalyError.
     """
     order: list[Node] = topological_order(root)
+    every = order
     saved = [node.grad for node in order]
     carried = list(compress(order, saved))  # the nodes whose .grad is not zero
     for node in carried:
         node.grad = 0.0
     root.grad = gradient
     try:
+        if watch:
+            _watched_backward(order)
+            order = []  # done: the loop below has nothing left to do
         for node in order:
             g = node.grad  # final: every consumer of node came earlier in the order
             a = node._a
@@ -128,24 +139,60 @@ def backward(root: Node, gradient: float) -> None:
                     for p, d in zip(parents, node._db):
                         p.grad += g * d
     except BaseException:  # e.g. KeyboardInterrupt: leave every .grad as it was
-        for node, old in zip(order, saved):
+        for node, old in zip(every, saved):
             node.grad = old
         raise
     for node, old in zip(carried, filter(None, saved)):
         node.grad += old
 
 
-def gradients(output: N, create_graph: bool) -> dict[N, Any]:
-    """d output / d node for every node of output's graph, leaving every ``.grad`` alone.
+def _edges(node: Any) -> list[tuple[Any, Any]]:
+    """(parent, stored local derivative) for each edge into ``node``."""
+    a = node._a
+    if a is not None:
+        return [(a, node._da)] if node._db is None else [(a, node._da), (node._b, node._db)]
+    return [] if node._b is None else list(zip(node._b, node._db))
+
+
+def _anomaly(node: Any, k: int, g: Any, d: Any, contrib: Any) -> AnomalyError:
+    values = ", ".join(repr(getattr(o, "data", o)) for o in node.operands)
+    where = node.origin or "an unknown line (made before detect_anomaly was on)"
+    return AnomalyError(
+        f"detect_anomaly: in the backward pass the gradient sent from {node.op}({values}) to its "
+        f"input {k} is {contrib!r} (the gradient {g!r} times the local derivative {d!r}); "
+        f"that node was made at {where}"
+    )
+
+
+def _watched_backward(order: list[Node]) -> None:
+    """backward's pass, checking every contribution for nan and infinities."""
+    for node in order:
+        g = node.grad
+        for k, (p, d) in enumerate(_edges(node)):
+            contrib = g * d
+            if not isfinite(contrib):
+                raise _anomaly(node, k, g, d, contrib)
+            p.grad += contrib
+
+
+def gradients(
+    outputs: Sequence[N], seeds: Sequence[Any], create_graph: bool, watch: bool = False
+) -> dict[N, Any]:
+    """sum_k seeds[k] * d outputs[k] / d node for every node of the outputs' graph, leaving
+    every ``.grad`` alone.
 
     Without ``create_graph`` the values are floats, from the local derivatives stored on the
     nodes. With it they are nodes (or plain numbers where a gradient is constant), built by
     evaluating each rule's derivative on the nodes themselves, so they can be differentiated
-    again. A local derivative of exactly 1 and the output's own gradient 1 record no ``* 1``
-    node.
+    again. A local derivative of exactly 1 and a gradient of exactly 1 record no ``* 1``
+    node. With ``watch`` (``detect_anomaly``) a contribution that is nan or infinite raises
+    AnomalyError.
     """
-    grads: dict[N, Any] = {output: 1.0}
-    for node in topological_order(output):
+    grads: dict[N, Any] = {}
+    for out, seed in zip(outputs, seeds):
+        old = grads.get(out)
+        grads[out] = seed if old is None else old + seed
+    for node in topological_order(list(outputs)):
         g = grads[node]
         a = node._a
         if a is None and node._b is None:
@@ -161,13 +208,15 @@ def gradients(output: N, create_graph: bool) -> dict[N, Any]:
             pairs = ((a, node._da),) if node._db is None else ((a, node._da), (node._b, node._db))
         else:
             pairs = zip(node._b, node._db)
-        for p, d in pairs:
+        for k, (p, d) in enumerate(pairs):
             if type(d) is float and d == 1.0:
                 contrib = g
-            elif type(g) is float and g == 1.0:  # the output's own gradient: no "* 1" node
+            elif type(g) is float and g == 1.0:  # a gradient of 1: no "* 1" node
                 contrib = d
             else:
                 contrib = g * d
+            if watch and not isfinite(getattr(contrib, "data", contrib)):
+                raise _anomaly(node, k, g, d, contrib)
             old = grads.get(p)
             grads[p] = contrib if old is None else old + contrib
     return grads

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd._mode import is_grad_enabled
+from autograd._mode import recording
 from autograd._numbers import check_number
 from autograd.errors import MissingRuleError
 
@@ -255,19 +255,28 @@ _method: Callable[[Primitive], Callable[..., Any]] | None = None
 _methods: set[str] = set()  # the node class's methods made from the table
 
 
+def _unwatched(node: Any) -> Any:
+    return node
+
+
+_watch: Callable[[Any], Any] = _unwatched
+
+
 def register_node_type(
     cls: type,
     make: Callable[..., Any],
     leaf: Callable[[float], Any],
     method: Callable[[Primitive], Callable[..., Any]] | None = None,
+    watch: Callable[[Any], Any] | None = None,
 ) -> None:
     """Tell the table which class its nodes are: ``make(data, op, parents, partials, operands)``
     records an operation node (``operands`` is None, or every operand in order with None where
-    a parent goes), ``leaf(data)`` makes a node with no parents, and ``method(prim)``, when
+    a parent goes), ``leaf(data)`` makes a node with no parents, ``method(prim)``, when
     given, makes the node class's method for each primitive declared with ``method=True``
-    (now and later)."""
-    global _node_type, _make, _leaf, _method
+    (now and later), and ``watch(node)`` checks a node made under ``detect_anomaly``."""
+    global _node_type, _make, _leaf, _method, _watch
     _node_type, _make, _leaf, _method = cls, make, leaf, method
+    _watch = watch or _unwatched
     for prim in _RULES.values():
         if prim.method:
             _add_method(prim)
@@ -357,7 +366,8 @@ def apply(prim: Primitive, *args: Any) -> Any:
     out = prim.forward(*datas)
     if out.__class__ is not float:
         out = _result(out, prim.name)
-    if not is_grad_enabled() or not parents:
+    m = recording()
+    if not m or not parents:
         return _leaf(out)
     partials = prim.derivative(out, *datas)
     if len(partials) != count - prim.params:
@@ -373,7 +383,8 @@ def apply(prim: Primitive, *args: Any) -> Any:
         partials = [p for p, t in zip(partials, template) if t is None]
     if prim.name not in _BUILTIN:  # a user's rule: make sure it gave one float per input
         partials = [_as_float(p, prim.name) for p in partials]
-    return _make(out, prim.name, parents, partials, None if template is None else tuple(template))
+    node = _make(out, prim.name, parents, partials, None if template is None else tuple(template))
+    return node if m is True else _watch(node)
 
 
 def parent_partials(prim: Primitive, operands: Sequence[Any], partials: Sequence[Any]) -> list[Any]:
@@ -525,9 +536,23 @@ def _pow(x: float, c: float) -> float:
 
 
 def _vpow(x: float, y: float) -> float:
+    if x != x:
+        return float(x**y)  # a nan base follows IEEE: nan (1.0 for the exponent 0)
     if not x > 0:
         raise ValueError(f"pow: a Value exponent needs a base > 0, got base {x!r}")
     return _pow(x, y)
+
+
+def _ieee_power(x: float, e: float) -> float:
+    """``x ** e`` as IEEE 754 gives it where Python raises: +-inf for a result too large, and
+    for 0 raised to a negative power (a derivative's value, where the op itself is finite)."""
+    try:
+        return float(x**e)
+    except (OverflowError, ZeroDivisionError):
+        odd = e.is_integer() and e % 2 == 1
+        negative = odd and math.copysign(1.0, x) < 0
+        return -math.inf if negative else math.inf
+
 
 
 def _step(x: Any) -> float:
@@ -542,12 +567,16 @@ def _pow_derivative(out: Any, x: Any, c: float) -> tuple[Any]:
         return (1.0,)
     if c == 2:
         return (2.0 * x,)
-    if type(x) is float and x == 0 and c < 1:
-        return (math.inf,)  # the slope of x ** c at 0 for 0 < c < 1
+    if c < 1 and float(x) == 0:
+        return (math.inf,)  # the slope of x ** c at 0 for 0 < c < 1 (also on Values: a constant)
+    if type(x) is float:
+        return (c * _ieee_power(x, c - 1),)  # +-inf where the slope overflows
     return (c * x ** (c - 1),)
 
 
 def _vpow_derivative(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    if type(x) is float and type(y) is float:
+        return (y * _ieee_power(x, y - 1), out * log(x))
     return (y * x ** (y - 1), out * log(x))
 
 
@@ -622,8 +651,8 @@ def _div(a: float, b: float) -> float:
 
 
 def _sqrt_derivative(out: Any, x: Any) -> tuple[Any]:
-    if type(out) is float and out == 0:
-        return (math.inf,)  # the slope of sqrt at 0
+    if float(out) == 0:
+        return (math.inf,)  # the slope of sqrt at 0 (also on Values: a constant)
     return (0.5 / out,)
 
 
@@ -791,9 +820,11 @@ def add_n(values: Iterable[Any]) -> Any:
     """
     inputs, datas = _values_and_data(tuple(values), "add_n")
     out = sum(datas)
-    if not is_grad_enabled():
+    m = recording()
+    if not m:
         return _leaf(out)
-    return _make(out, "add_n", inputs, (1.0,) * len(inputs))
+    node = _make(out, "add_n", inputs, (1.0,) * len(inputs))
+    return node if m is True else _watch(node)
 
 
 def dot(xs: Iterable[Any], ys: Iterable[Any]) -> Any:
@@ -811,9 +842,11 @@ def dot(xs: Iterable[Any], ys: Iterable[Any]) -> Any:
         )
     xd, yd = datas[:n], datas[n:]
     out = sum(map(operator.mul, xd, yd))
-    if not is_grad_enabled():
+    m = recording()
+    if not m:
         return _leaf(out)
-    return _make(out, "dot", inputs, yd + xd)
+    node = _make(out, "dot", inputs, yd + xd)
+    return node if m is True else _watch(node)
 
 
 def _values_and_data(args: tuple[Any, ...], op: str) -> tuple[tuple[Any, ...], list[float]]:

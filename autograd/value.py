@@ -9,7 +9,8 @@ slot      meaning
 data      the number (a float)
 grad      the accumulated gradient d(root)/d(self), summed over ``backward()`` calls
 _tag      a leaf's label; an operation node's op name (``"mul"``), or the pair
-          ``(op, label)`` once it is given a label. Read it through ``op`` and ``label``.
+          ``(op, label)`` once it is given a label, or ``(op, label, "file:line")`` for a
+          node made under ``detect_anomaly``. Read it through ``op``, ``label``, ``origin``.
 _a, _b    the inputs. Unary node (one parent): ``_a`` is the parent and ``_b`` holds the
           op's constant operands: None, one number when it comes after the parent (``x * 2``
           keeps 2.0 there, ``x ** 3`` keeps 3.0), or the tuple of every operand with None
@@ -37,14 +38,19 @@ traversal and the chain rule live in ``graph.py``.
 
 from __future__ import annotations
 
+import math
 import numbers
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import graph as _graph
 from autograd import ops as _ops
-from autograd._mode import is_grad_enabled as _recording
+from autograd._mode import is_anomaly_enabled as _watching
+from autograd._mode import recording as _recording
 from autograd._numbers import Number, check_number
+from autograd.errors import AnomalyError
 
 if TYPE_CHECKING:
     from autograd.viz import GraphView
@@ -101,8 +107,17 @@ class Value:
     def label(self, label: str) -> None:
         if type(label) is not str:
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.80}")
-        op = self.op
-        self._tag = (op, label) if op and label else (op or label)
+        op, origin = self.op, self.origin
+        if origin:
+            self._tag = (op, label, origin)
+        else:
+            self._tag = (op, label) if op and label else (op or label)
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` of the code that made this node, kept only under ``detect_anomaly``; "" otherwise."""
+        tag = self._tag
+        return tag[2] if tag.__class__ is tuple and len(tag) == 3 else ""
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -228,6 +243,47 @@ class Value:
 
     __hash__ = object.__hash__
 
+    # ----------------------------------------------------------------- copying
+    def __copy__(self) -> Value:
+        """A new node with this node's data, grad, label and op, and the same parents."""
+        out: Value = _new(Value)
+        out.data, out.grad, out._tag = self.data, self.grad, self._tag
+        out._a, out._b, out._da, out._db = self._a, self._b, self._da, self._db
+        return out
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of this node's whole graph, made without recursion (any depth); a node
+        shared in the graph, or already copied in this deepcopy, is copied once."""
+        order = _graph.topological_order(self)
+        order.reverse()  # parents first
+        for node in order:
+            if id(node) in memo:
+                continue
+            c: Value = _new(Value)
+            c.data, c.grad, c._tag = node.data, node.grad, node._tag
+            a, b = node._a, node._b
+            c._da, c._db = node._da, node._db  # numbers, or tuples of numbers (immutable)
+            if a is not None:
+                c._a = memo[id(a)]
+                c._b = memo[id(b)] if node._db is not None else b  # a parent, or constants
+            else:
+                c._a = None
+                c._b = None if b is None else tuple(memo[id(p)] for p in b)
+            memo[id(node)] = c
+        out: Value = memo[id(self)]
+        return out
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickling: a leaf pickles as its data, label and grad. A node with a graph is refused
+        (its graph may be deeper than pickle's recursion allows): pickle ``v.detach()``, or
+        the numbers, or copy it with ``copy.deepcopy``."""
+        if not self.is_leaf():
+            raise TypeError(
+                f"pickle: a Value made by an operation (op {self.op!r}) cannot be pickled with its graph; "
+                "pickle v.detach() (a leaf with the same data) or the numbers, or use copy.deepcopy"
+            )
+        return (_unpickle_leaf, (self.data, self.label, self.grad))
+
     def detach(self) -> Value:
         """A new leaf with this node's data and label, cut off from the graph."""
         return Value(self.data, self.label)
@@ -242,12 +298,13 @@ class Value:
             out: Value = _new(Value)
             out.data = self.data + other.data  # type: ignore[union-attr]
             out.grad = 0.0
-            if _recording():
+            m = _recording()
+            if m:
                 out._tag = "add"
                 out._a = self
                 out._b = other
                 out._da = out._db = 1.0
-                return out
+                return out if m is True else _watch(out)
         else:
             if cls is float:
                 c: float = other  # type: ignore[assignment]
@@ -258,13 +315,14 @@ class Value:
             out = _new(Value)
             out.data = self.data + c
             out.grad = 0.0
-            if _recording():
+            m = _recording()
+            if m:
                 out._tag = "add"
                 out._a = self
                 out._b = c
                 out._da = 1.0
                 out._db = None
-                return out
+                return out if m is True else _watch(out)
         out._tag = ""
         out._a = out._b = out._da = out._db = None
         return out
@@ -279,13 +337,14 @@ class Value:
             b = other.data  # type: ignore[union-attr]
             out.data = a * b
             out.grad = 0.0
-            if _recording():
+            m = _recording()
+            if m:
                 out._tag = "mul"
                 out._a = self
                 out._b = other
                 out._da = b
                 out._db = a
-                return out
+                return out if m is True else _watch(out)
         else:
             if cls is float:
                 c: float = other  # type: ignore[assignment]
@@ -296,12 +355,13 @@ class Value:
             out = _new(Value)
             out.data = self.data * c
             out.grad = 0.0
-            if _recording():
+            m = _recording()
+            if m:
                 out._tag = "mul"
                 out._a = self
                 out._b = out._da = c
                 out._db = None
-                return out
+                return out if m is True else _watch(out)
         out._tag = ""
         out._a = out._b = out._da = out._db = None
         return out
@@ -327,16 +387,20 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             data = _DIV.forward(a, b)
-            if not _recording():
+            m = _recording()
+            if not m:
                 return _leaf(data)
-            return _make(data, "div", (self, other), _DIV.derivative(data, a, b))
+            out = _make(data, "div", (self, other), _DIV.derivative(data, a, b))
+            return out if m is True else _watch(out)
         c = _constant(other)
         if c is NotImplemented:
             return NotImplemented
         data = _DIV.forward(a, c)
-        if not _recording():
+        m = _recording()
+        if not m:
             return _leaf(data)
-        return _make(data, "div", (self,), _DIV.derivative(data, a, c)[:1], (None, c))
+        out = _make(data, "div", (self,), _DIV.derivative(data, a, c)[:1], (None, c))
+        return out if m is True else _watch(out)
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _constant(other)
@@ -346,9 +410,11 @@ class Value:
             return _unary(_ops.RECIPROCAL, self)
         b = self.data
         data = _DIV.forward(c, b)
-        if not _recording():
+        m = _recording()
+        if not m:
             return _leaf(data)
-        return _make(data, "div", (self,), _DIV.derivative(data, c, b)[1:], (c, None))
+        out = _make(data, "div", (self,), _DIV.derivative(data, c, b)[1:], (c, None))
+        return out if m is True else _watch(out)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -396,7 +462,8 @@ class Value:
         out: Value = _new(Value)
         out.grad = 0.0
         out._b = out._db = None
-        if _recording():
+        m = _recording()
+        if m:
             out._tag = "relu"
             out._a = self
             if x > 0:
@@ -405,6 +472,8 @@ class Value:
             else:
                 out.data = 0.0 if x <= 0 else x  # nan stays nan
                 out._da = 0.0
+            if m is not True:
+                _watch(out)
         else:
             out.data = x if x > 0 else (0.0 if x <= 0 else x)
             out._tag = ""
@@ -418,7 +487,11 @@ class Value:
         Each call adds the same amounts again: stored gradients are never fed back into
         the chain rule, so calling it twice doubles every ``.grad``.
         """
-        _graph.backward(self, check_number(gradient, "backward: gradient"))
+        g = check_number(gradient, "backward: gradient")
+        if _watching():
+            _graph.backward(self, g, watch=True)
+        else:
+            _graph.backward(self, g)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on every node of this graph."""
@@ -465,6 +538,12 @@ def as_value(x: Value | Number) -> Value:
 
 
 _new: Callable[[type], Any] = object.__new__
+
+
+def _unpickle_leaf(data: float, label: str, grad: float) -> Value:
+    v = Value(data, label)
+    v.grad = check_number(grad, "Value: grad")
+    return v
 
 
 def _leaf(data: float) -> Value:
@@ -516,9 +595,11 @@ def _make(
 def _unary(prim: _ops.Primitive, x: Value) -> Value:
     """``prim`` applied to one Value: the rules table's forward and derivative, one node."""
     data = prim.forward(x.data)
-    if not _recording():
+    m = _recording()
+    if not m:
         return _leaf(data)
-    return _make(data, prim.name, (x,), prim.derivative(data, x.data))
+    out = _make(data, prim.name, (x,), prim.derivative(data, x.data))
+    return out if m is True else _watch(out)
 
 
 _DIV = _ops.DIV
@@ -540,4 +621,32 @@ def _method(prim: _ops.Primitive) -> Callable[..., Value]:
     return method
 
 
-_ops.register_node_type(Value, _make, _leaf, _method)
+def _user_site() -> str:
+    """``file:line`` of the innermost frame outside this package (the user's code)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back  # type: ignore[assignment]
+    return "" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _describe(node: Value) -> str:
+    """The op and its operands' numbers, for an anomaly report."""
+    values = ", ".join(repr(o.data if isinstance(o, Value) else o) for o in node.operands)
+    return f"{node.op}({values})"
+
+
+def _watch(node: Value) -> Value:
+    """Under detect_anomaly: note where ``node`` was made, and raise AnomalyError if its value is
+    nan or infinite (the node is then not returned: nothing is recorded)."""
+    site = _user_site()
+    node._tag = (node._tag, "", site)
+    if not math.isfinite(node.data):
+        raise AnomalyError(
+            f"detect_anomaly: {_describe(node)} gave {node.data!r} in the forward pass, "
+            f"at {site or 'an unknown line'}"
+        )
+    return node
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_ops.register_node_type(Value, _make, _leaf, _method, _watch)

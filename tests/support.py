@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def central_difference(f: Callable[[list[float]], float], xs: Sequence[float], i: int) -> float:
@@ -46,3 +47,32 @@ def write_csv(path: Path, rows: Sequence[Sequence[float]], header: str | None = 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
+
+def torch_op(ins: Any, args: list[Any]) -> Any:
+    """One Expression instruction on float64 tensors, with PyTorch's own functions."""
+    import torch
+
+    op, cs = ins.op, ins.constants
+    if op == "add":
+        return args[0] + (cs[0] if cs else args[1])
+    if op == "mul":
+        return args[0] * (cs[0] if cs else args[1])
+    if op == "pow":
+        return args[0] ** cs[0]
+    if op == "vpow":
+        return args[0] ** args[1]
+    if op == "add_n":
+        return torch.stack(args).sum()
+    if op == "dot":
+        half = len(args) // 2
+        return torch.dot(torch.stack(args[:half]), torch.stack(args[half:]))
+    if op == "div":
+        return args[0] / (cs[0] if cs else args[1])
+    if op in ("maximum", "minimum"):
+        other = torch.tensor(cs[0], dtype=torch.float64) if cs else args[1]
+        return getattr(torch, op)(args[0], other)
+    if op == "clamp":
+        return torch.clamp(args[0], cs[0], cs[1])
+    if op == "softplus":  # torch's softplus is linear past a threshold; this is the exact formula
+        return torch.logaddexp(args[0], torch.zeros((), dtype=torch.float64))
+    return getattr(torch, op)(args[0])  # exp, log, reciprocal, relu, tanh, sigmoid, sqrt, sin ...

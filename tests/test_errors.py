@@ -11,6 +11,7 @@ from autograd import errors
 
 KINDS = {
     "MissingRuleError": NotImplementedError,
+    "AnomalyError": RuntimeError,
     "TraceMismatchError": RuntimeError,
     "ExpressionError": ValueError,
     "GraphTooLargeError": ValueError,

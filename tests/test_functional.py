@@ -1,18 +1,18 @@
-"""grad() (first and second order) and no_grad / enable_grad."""
+"""grad() (first and second order, several outputs) and the functional transforms."""
 
 from __future__ import annotations
 
-import asyncio
 import math
-import threading
 
 import pytest
 from hypothesis import given
 
 import autograd
-from autograd import Value, enable_grad, grad, is_grad_enabled, no_grad, topological_order
+from autograd import Value, grad, topological_order
 from autograd.testing import gradgradcheck
+from autograd.testing.expression import record
 from autograd.testing.strategies import expressions
+from tests.support import torch_op
 
 
 # ----------------------------------------------------------------------------- first order
@@ -142,81 +142,6 @@ def test_create_graph_leaves_every_grad_alone():
     assert x.grad == pytest.approx(grad(d, [x])[0])
 
 
-# ----------------------------------------------------------------------------- no_grad
-def test_no_grad_context_records_nothing():
-    """Inside no_grad every operation returns a parentless leaf with the right data."""
-    x = Value(2.0)
-    assert is_grad_enabled()
-    with no_grad():
-        assert not is_grad_enabled()
-        y = x * x + x.exp() - 1 / x
-        z = x.relu() + autograd.dot([x], [x]) + x**2 + 2**x
-    assert is_grad_enabled()
-    for v in (y, z):
-        assert v.is_leaf() and v.parents == () and v.op == ""
-    assert y.data == pytest.approx(4 + math.exp(2) - 0.5)
-
-
-def test_no_grad_as_decorator_restores_after_exceptions_and_nests():
-    """no_grad works as a decorator, nests with enable_grad, re-enters and restores after errors."""
-    @no_grad()
-    def f(v):
-        assert not is_grad_enabled()
-        with enable_grad():
-            assert is_grad_enabled()
-            recorded = v * 2
-        return v * 2, recorded
-
-    plain, recorded = f(Value(1.0))
-    assert plain.is_leaf() and recorded.op == "mul"
-    assert is_grad_enabled()
-
-    ctx = no_grad()
-    with pytest.raises(RuntimeError), ctx:
-        raise RuntimeError("boom")
-    assert is_grad_enabled()
-    with ctx, ctx:  # the same object entered twice
-        assert not is_grad_enabled()
-    assert is_grad_enabled()
-
-
-def test_no_grad_is_per_thread():
-    """A thread started inside no_grad still records."""
-    seen = {}
-
-    def worker():
-        seen["enabled"] = is_grad_enabled()
-        seen["op"] = (Value(1.0) * 2).op
-
-    with no_grad():
-        t = threading.Thread(target=worker)
-        t.start()
-        t.join()
-        assert (Value(1.0) * 2).op == ""
-    assert seen == {"enabled": True, "op": "mul"}
-
-
-def test_no_grad_is_per_asyncio_task():
-    """One asyncio task inside no_grad does not stop another from recording."""
-    async def in_no_grad(started, release):
-        with no_grad():
-            started.set()
-            await release.wait()
-            return (Value(1.0) * 2).op
-
-    async def recording(started, release):
-        await started.wait()
-        op = (Value(1.0) * 2).op  # runs while the other task sits inside no_grad
-        release.set()
-        return op
-
-    async def main():
-        started, release = asyncio.Event(), asyncio.Event()
-        return await asyncio.gather(in_no_grad(started, release), recording(started, release))
-
-    assert asyncio.run(main()) == ["", "mul"]
-
-
 def test_create_graph_records_no_multiplication_by_the_output_gradient_one():
     """d(x**3)/dx is built as (x**2)*3, with no trailing `* 1` node for the starting gradient."""
     from autograd import Value, grad
@@ -225,3 +150,178 @@ def test_create_graph_records_no_multiplication_by_the_output_gradient_one():
     (dx,) = grad(x**3, [x], create_graph=True)
     assert dx.data == 12.0
     assert dx.op == "mul" and dx.op_args == (3.0,)
+
+
+# ----------------------------------------------------------------------------- several outputs
+def test_grad_of_several_outputs_weights_each_one():
+    """grad([y1, y2], x, grad_outputs=[a, b]) is the gradient of a*y1 + b*y2, also as Values."""
+    x, w = Value(2.0), Value(0.5)
+    y1, y2 = x * x * w, (x * w).exp()
+    (gx, gw) = grad([y1, y2], [x, w], grad_outputs=[1.0, 3.0])
+    e = math.exp(1.0)
+    assert (gx, gw) == pytest.approx((2 * 2 * 0.5 + 3 * 0.5 * e, 4 + 3 * 2 * e), rel=1e-15)
+    assert grad([y1, y2], [x]) == grad(y1 + y2, [x])
+    (dx,) = grad([y1, y1], [x], grad_outputs=[Value(1.0), 2.0], create_graph=True)
+    assert dx.data == 3 * 2 * 2 * 0.5 and grad(dx, [x])[0] == 3 * 2 * 0.5
+    with pytest.raises(ValueError, match=r"grad_outputs must hold one weight per output \(2\)"):
+        grad([y1, y2], [x], grad_outputs=[1.0])
+    with pytest.raises(TypeError, match=r"grad: outputs\[1\] must be a Value, got float"):
+        grad([y1, 2.0], [x])
+    with pytest.raises(ValueError, match="expected at least one output"):
+        grad([], [x])
+
+
+# ----------------------------------------------------------------------------- transforms
+def _f(x, y):
+    return (x * y).tanh() + x.exp() / y
+
+
+def _fv(x, y):
+    return [x * y, (x + y).sin(), x.sqrt() * y]
+
+
+def test_jvp_vjp_jacobian_hessian_hvp_value_and_grad_on_a_small_map():
+    """Each transform gives the derivatives of a known function, as numbers."""
+    x, y = 0.5, 2.0
+    t = math.tanh(x * y)
+    df = [y * (1 - t * t) + math.exp(x) / y, x * (1 - t * t) - math.exp(x) / y**2]
+    value, tangent = autograd.jvp(_f, [x, y], [1.0, 2.0])
+    assert value == pytest.approx(t + math.exp(x) / y, rel=1e-15)
+    assert tangent == pytest.approx(df[0] + 2 * df[1], rel=1e-12)
+    value, pullback = autograd.vjp(_f, [x, y])
+    assert pullback(1.0) == pytest.approx(tuple(df), rel=1e-12)
+    assert pullback(2.0)[0] == pytest.approx(2 * df[0])
+    assert autograd.jacobian(_f, [x, y]) == pytest.approx(df, rel=1e-12)
+    assert autograd.value_and_grad(_f)(x, y) == (value, pytest.approx(tuple(df), rel=1e-12))
+    jac = autograd.jacobian(_fv, [x, y])
+    c = math.cos(x + y)
+    want = [[y, x], [c, c], [0.5 / math.sqrt(x) * y, math.sqrt(x)]]
+    assert [r == pytest.approx(w, rel=1e-12) for r, w in zip(jac, want)] == [True] * 3
+    _, tangents = autograd.jvp(_fv, [x, y], [1.0, 0.0])
+    assert tangents == pytest.approx([row[0] for row in want], rel=1e-12)
+    h = autograd.hessian(lambda a, b: a * a * b + b.log(), [3.0, 2.0])
+    assert h == [[4.0, 6.0], [6.0, -0.25]]
+    assert autograd.hvp(lambda a, b: a * a * b + b.log(), [3.0, 2.0], [1.0, -1.0]) == [-2.0, 6.25]
+
+
+@given(expressions(variables=3, max_size=6))
+def test_the_transforms_agree_with_finite_differences(expr):
+    """jacobian equals numerical_grad; hessian rows equal finite differences of the gradient;
+    hvp equals hessian @ v; jvp equals jacobian @ t."""
+    from autograd.testing import numerical_grad
+
+    p = list(expr.point)
+    jac = autograd.jacobian(expr.build, p)
+    assert jac == pytest.approx(list(numerical_grad(expr.build, p)), rel=1e-4, abs=1e-5)
+    h = autograd.hessian(expr.build, p)
+    v = [1.0, -0.5, 0.25]
+    assert autograd.hvp(expr.build, p, v) == pytest.approx(
+        [sum(hij * vj for hij, vj in zip(row, v)) for row in h], rel=1e-9, abs=1e-9
+    )
+    _, tangent = autograd.jvp(expr.build, p, v)
+    assert tangent == pytest.approx(sum(j * t for j, t in zip(jac, v)), rel=1e-9, abs=1e-9)
+    for i in range(3):  # column i of the Hessian: central differences of the gradient
+        h_step = 1e-6 * max(1.0, abs(p[i]))
+        up, down = list(p), list(p)
+        up[i] += h_step
+        down[i] -= h_step
+        g_up, g_down = autograd.jacobian(expr.build, up), autograd.jacobian(expr.build, down)
+        column = [(a - b) / (up[i] - down[i]) for a, b in zip(g_up, g_down)]
+        assert [row[i] for row in h] == pytest.approx(column, rel=1e-3, abs=1e-4)
+
+
+def test_the_transforms_compose_and_ignore_no_grad():
+    """jvp of a function that calls grad(create_graph=True) is an hvp; hessian of a registered
+    op works; under no_grad the transforms still record f."""
+    def gradient(a, b):
+        return list(grad(_f(a, b), [a, b], create_graph=True))
+
+    _, column = autograd.jvp(gradient, [0.5, 2.0], [1.0, 0.0])
+    h = autograd.hessian(_f, [0.5, 2.0])
+    assert column == pytest.approx([h[0][0], h[1][0]], rel=1e-12)
+    assert autograd.hvp(_f, [0.5, 2.0], [1.0, 0.0]) == pytest.approx(column, rel=1e-12)
+    with autograd.no_grad():
+        assert autograd.hessian(_f, [0.5, 2.0]) == h
+        assert autograd.jacobian(lambda a: a * a, [3.0]) == [6.0]
+    assert autograd.hessian(lambda a: a.erf(), [0.3]) == [
+        [pytest.approx(-2 * 0.3 * 2 / math.sqrt(math.pi) * math.exp(-0.09), rel=1e-12)]
+    ]
+
+
+def test_the_transforms_refuse_bad_arguments():
+    """Wrong arguments raise errors that say what was expected and what was received."""
+    with pytest.raises(TypeError, match="jvp: f must be callable"):
+        autograd.jvp(3, [1.0], [1.0])
+    with pytest.raises(TypeError, match=r"jvp: primals\[0\]: expected a real number"):
+        autograd.jvp(_f, ["a", 1.0], [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"jvp: expected one tangent per primal \(2\), got 1"):
+        autograd.jvp(_f, [1.0, 1.0], [1.0])
+    with pytest.raises(TypeError, match="hessian: f must return one Value"):
+        autograd.hessian(_fv, [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"hvp: expected v with one number per input \(2\), got 3"):
+        autograd.hvp(_f, [1.0, 1.0], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"jacobian: f's result: output must be a Value, got str"):
+        autograd.jacobian(lambda x: "x", [1.0])
+    _, pullback = autograd.vjp(_fv, [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"pullback expected one cotangent per output \(3\), got 1"):
+        pullback([1.0])
+    assert autograd.jacobian(lambda x: 2.0, [1.0]) == [0.0]  # a constant function
+
+
+# ----------------------------------------------------------------------------- torch.func
+def _outputs_of(expr, inputs, apply):
+    """Every operation node of the expression (the last one is its value), under ``apply``."""
+    nodes = []
+
+    def record(ins, args):
+        nodes.append(apply(ins, args))
+        return nodes[-1]
+
+    expr.run(list(inputs), record)
+    return nodes or list(inputs)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.func's own use of torch.jit
+@given(expressions(variables=3, max_size=6))
+def test_the_transforms_agree_with_torch_func(expr):
+    """jvp, vjp, jacrev/jacfwd (scalar and vector outputs), hessian and hvp equal torch.func's
+    in float64 to 1e-9 relative."""
+    torch = pytest.importorskip("torch")
+
+    p = list(expr.point)
+    ts = [torch.tensor(x, dtype=torch.float64) for x in p]
+    v = [1.0, -0.5, 0.25]
+    tv = tuple(torch.tensor(x, dtype=torch.float64) for x in v)
+
+    def scalar(*xs):
+        return expr.run(list(xs), torch_op)
+
+    def vector(*xs):
+        return torch.stack(_outputs_of(expr, xs, torch_op)[-3:])
+
+    def ours_vector(*xs):
+        return _outputs_of(expr, xs, lambda ins, args: record(ins.op, args, ins.constants))[-3:]
+
+    def close(ours, theirs):
+        assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-9 * max(1.0, *map(abs, theirs)))
+
+    value, tangent = autograd.jvp(expr.build, p, v)
+    t_value, t_tangent = torch.func.jvp(scalar, tuple(ts), tv)
+    close([value, tangent], [t_value.item(), t_tangent.item()])
+    _, pullback = autograd.vjp(ours_vector, p)
+    _, t_pull = torch.func.vjp(vector, *ts)
+    m = len(ours_vector(*[Value(x) for x in p]))
+    cot = [1.0, 2.0, -1.0][:m]
+    close(list(pullback(cot)), [g.item() for g in t_pull(torch.tensor(cot, dtype=torch.float64))])
+    argnums = tuple(range(3))
+    jac = autograd.jacobian(ours_vector, p)
+    t_jac = torch.func.jacfwd(vector, argnums=argnums)(*ts)
+    for i, row in enumerate(jac):
+        close(row, [t_jac[j][i].item() for j in range(3)])
+    t_grad = torch.func.jacrev(scalar, argnums=argnums)(*ts)
+    close(autograd.jacobian(expr.build, p), [g.item() for g in t_grad])
+    h = autograd.hessian(expr.build, p)
+    t_h = torch.func.hessian(scalar, argnums=argnums)(*ts)
+    for i in range(3):
+        close(h[i], [t_h[i][j].item() for j in range(3)])
+    close(autograd.hvp(expr.build, p, v), [sum(t_h[i][j].item() * v[j] for j in range(3)) for i in range(3)])

@@ -207,3 +207,38 @@ def test_grads_kept_restores_every_grad_after_the_block_even_when_it_raises():
         x.grad = 1.0
         raise KeyError("boom")
     assert x.grad == 5.0
+
+
+def test_grad_from_many_threads_on_graphs_sharing_a_leaf_is_exact():
+    """grad() writes no .grad, so threads differentiating graphs that share a leaf all get
+    exact results (backward() adds into the shared .grad and is not safe for that: README)."""
+    import threading
+
+    from autograd import grad
+
+    w = Value(0.5)
+    results: list[float] = []
+
+    def worker(k: int) -> None:
+        x = Value(float(k))
+        y = w
+        for _ in range(2000):
+            y = (y * x + w).tanh()
+        results.append(grad(y, [w])[0] - _reference[k])
+
+    _reference.clear()
+    for k in range(8):
+        x = Value(float(k))
+        y = w
+        for _ in range(2000):
+            y = (y * x + w).tanh()
+        _reference[k] = grad(y, [w])[0]
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [0.0] * 8 and w.grad == 0.0
+
+
+_reference: dict[int, float] = {}

@@ -612,3 +612,38 @@ def test_a_declared_method_becomes_a_method_of_value_unless_the_name_is_taken(ru
     with pytest.raises(ValueError, match="Value already has an attribute 'backward'"):
         ops.declare(ops.Primitive("backward", 1, math.sin, lambda out, x: (1.0,), method=True))
     assert "backward" not in ops.primitives()
+
+
+# ----------------------------------------------------------------------------- one overflow rule
+def test_a_finite_result_never_fails_because_its_derivative_overflows():
+    """The rule, for every primitive: an op whose result is finite records it, with +-inf as a
+    local derivative that overflows (IEEE, as PyTorch gives); a result that overflows is an
+    error naming the op where floats raise (exp, pow, sinh ...) and inf where they give inf."""
+    x = Value(1e-200)
+    y = x**-1
+    y.backward()
+    assert (y.data, x.grad) == (1e200, -math.inf)
+    z = Value(1e-200)
+    w = Value(-1.0)
+    q = z**w
+    q.backward()
+    assert (q.data, z.grad) == (1e200, -math.inf)
+    assert (Value(1e308) * 10.0).data == math.inf and (Value(1e308) + Value(1e308)).data == math.inf
+    for call, name in ((lambda: Value(1000.0).exp(), "exp"), (lambda: Value(10.0) ** 400, "pow")):
+        with pytest.raises(OverflowError, match=f"{name}: "):
+            call()
+
+
+def test_slopes_at_zero_are_inf_to_any_order():
+    """sqrt and x ** 0.5 at 0: backward and grad(create_graph=True) both give inf."""
+    for f in (lambda v: v.sqrt(), lambda v: v**0.5):
+        x = Value(0.0)
+        f(x).backward()
+        (d,) = grad(f(x), [x], create_graph=True)
+        assert x.grad == math.inf and d.data == math.inf
+
+
+def test_a_nan_base_follows_ieee_with_a_value_exponent():
+    """nan ** Value(2) is nan and nan ** Value(0) is 1, as with floats."""
+    assert math.isnan((math.nan ** Value(2.0)).data)
+    assert (Value(math.nan) ** Value(0.0)).data == 1.0

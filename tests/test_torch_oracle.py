@@ -11,40 +11,13 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import Value, grad, ops, topological_order
-from autograd.testing import Expression, Instruction
+from autograd.testing import Expression
 from autograd.testing.strategies import expressions
+from tests.support import torch_op
 
 torch = pytest.importorskip("torch")
 
 REL = 1e-9
-
-
-def torch_op(ins: Instruction, args: list):
-    """One instruction on float64 tensors, with PyTorch's own functions."""
-    op, cs = ins.op, ins.constants
-    if op == "add":
-        return args[0] + (cs[0] if cs else args[1])
-    if op == "mul":
-        return args[0] * (cs[0] if cs else args[1])
-    if op == "pow":
-        return args[0] ** cs[0]
-    if op == "vpow":
-        return args[0] ** args[1]
-    if op == "add_n":
-        return torch.stack(args).sum()
-    if op == "dot":
-        half = len(args) // 2
-        return torch.dot(torch.stack(args[:half]), torch.stack(args[half:]))
-    if op == "div":
-        return args[0] / (cs[0] if cs else args[1])
-    if op in ("maximum", "minimum"):
-        other = torch.tensor(cs[0], dtype=torch.float64) if cs else args[1]
-        return getattr(torch, op)(args[0], other)
-    if op == "clamp":
-        return torch.clamp(args[0], cs[0], cs[1])
-    if op == "softplus":  # torch's softplus is linear past a threshold; this is the exact formula
-        return torch.logaddexp(args[0], torch.zeros((), dtype=torch.float64))
-    return getattr(torch, op)(args[0])  # exp, log, reciprocal, relu, tanh, sigmoid, sqrt, sin ...
 
 
 def torch_grad(out, inputs, *, create_graph=False):

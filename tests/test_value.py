@@ -355,3 +355,35 @@ def test_prev_and_op_are_read_only_and_follow_micrograd():
     assert (x / 2)._op == "/" and x.sqrt()._op == "sqrt" and autograd.dot([x], [x])._op == "dot"
     with pytest.raises(AttributeError):
         x._op = "+"  # type: ignore[misc]
+
+
+# ----------------------------------------------------------------------------- copying
+def test_deepcopy_of_a_deep_graph_copies_it_without_recursion():
+    """copy.deepcopy copies a 100,000-deep graph; shared nodes stay shared, also across a list."""
+    import copy
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0 + x
+    y.backward()
+    z = copy.deepcopy(y)
+    assert z is not y and z.data == y.data and z.grad == y.grad
+    both = copy.deepcopy([y, x])
+    leaf = both[0].parents[1]
+    assert leaf is both[1] and leaf is not x and (leaf.label, leaf.grad) == ("x", x.grad)
+    shallow = copy.copy(y)
+    assert shallow is not y and shallow.parents == y.parents
+
+
+def test_pickling_a_leaf_works_and_a_graph_is_refused_clearly():
+    """A leaf round-trips through pickle; a node with a graph is refused with a TypeError."""
+    import pickle
+
+    w = Value(2.5, label="w")
+    w.grad = 1.5
+    back = pickle.loads(pickle.dumps(w))
+    assert (back.data, back.label, back.grad, back.is_leaf()) == (2.5, "w", 1.5, True)
+    refused = r"pickle: a Value made by an operation \(op 'mul'\) cannot be pickled"
+    with pytest.raises(TypeError, match=refused):
+        pickle.dumps(w * 2)
