@@ -204,10 +204,8 @@ def gradients(
                 [o for o in operands if ops.is_node(o)],
                 ops.parent_partials(prim, operands, prim.derivative(node, *operands)),
             )
-        elif a is not None:
-            pairs = ((a, node._da),) if node._db is None else ((a, node._da), (node._b, node._db))
         else:
-            pairs = zip(node._b, node._db)
+            pairs = _edges(node)
         for k, (p, d) in enumerate(pairs):
             if type(d) is float and d == 1.0:
                 contrib = g
