@@ -16,9 +16,10 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from baseline import export  # bench/baseline.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 
@@ -230,12 +231,7 @@ def compare(args: argparse.Namespace) -> int:
     with and without the GC. Printed: the medians per pair and the median over the pairs of
     each ratio current / baseline (below 1: the current code is faster).
     """
-    root = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
-    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
-                             check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
-    ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
-                         check=True, capture_output=True, text=True).stdout.strip()
+    root, ref = export(args.baseline)
     styles = ["binary", "dot", "compiled"]
     styles += ["batched"] if importlib.util.find_spec("numpy") else []
     depths = [int(d) for d in args.depths.split(",")]

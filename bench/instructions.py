@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from baseline import export  # bench/baseline.py, beside this script
+
 HERE = Path(__file__).resolve().parent
 
 DRIVER = """
@@ -67,12 +69,7 @@ def main() -> int:
     ap.add_argument("--styles", default="binary,dot,compiled,batched", help="W1 styles, comma-separated")
     ap.add_argument("--depth", type=int, default=20000, help="W2 depth (default 20000)")
     args = ap.parse_args()
-    base = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
-    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
-                             check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-    ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
-                         check=True, capture_output=True, text=True).stdout.strip()
+    base, ref = export(args.baseline)
     jobs = [("w1", s) for s in args.styles.split(",") if s] + [("w2", "chain")]
     print(f"instructions per step (callgrind), current tree against {ref}, {args.steps} measured steps\n")
     print("| workload | current | baseline | current / baseline |")
