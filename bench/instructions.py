@@ -49,7 +49,9 @@ def count(root: Path, kind: str, style: str, steps: int, depth: int) -> int:
     script = DRIVER.format(bench=str(HERE), kind=kind, style=style, steps=steps, depth=depth)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
-        env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED="0")
+        # one BLAS thread: idle BLAS threads spin, which makes the counts of NumPy work vary
+        env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1",
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", script],
             env=env, capture_output=True, text=True, check=False,
