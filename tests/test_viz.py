@@ -168,7 +168,7 @@ def test_bad_options(kwargs, error, match):
 
 def test_root_must_be_a_value():
     """to_dot of a plain number is a TypeError naming the type."""
-    with pytest.raises(TypeError, match=r"to_dot: expected a Value, got float: 3\.0"):
+    with pytest.raises(TypeError, match=r"to_dot: expected a Value or a non-empty list of Values, got float: 3\.0"):
         viz.to_dot(3.0)  # type: ignore[arg-type]
 
 
