@@ -235,7 +235,8 @@ def run_graph(args: argparse.Namespace) -> int:
         try:
             explanations.append(viz.explain(out, leaves[name], max_paths=args.max_paths, precision=args.digits))
         except viz.GraphTooLargeError as error:
-            raise UsageError(str(error).replace("pass max_paths=", "pass --max-paths ")) from None
+            message = str(error).replace("pass max_paths=", "pass --max-paths ").replace(" (or None)", "")
+            raise UsageError(message) from None
     out.backward()
 
     def show(x: float) -> str:

@@ -82,7 +82,7 @@ def page_data(root: Value, *, precision: int = 6, forward: bool = False,
                           "sends": sends})
     counts = count_paths(root, list(reversed(order)))
     backward_order = list(reversed(order))
-    paths: dict[int, Any] = {}
+    paths: list[Any] = [None] * len(order)  # per node: its paths to the output when it is a leaf
     for node in order:
         if not node.is_leaf():
             continue
