@@ -206,11 +206,12 @@ def test_explain_prints_the_paths(tmp_path):
         "  2  x -> x*y + x         1                  1",
     ]
     bad = run("graph", "x", "--set", "x=1", "--explain", "z", cwd=tmp_path)
-    assert bad.returncode == 2 and "--explain: 'z' is not a variable of the expression (variables: x)" in bad.stderr
+    assert bad.returncode == 2
+    assert "--explain: 'z' is not a variable of the expression (variables: x)" in bad.stderr
     many = run("graph", "(x+x)" + "*(x+x)" * 9, "--set", "x=1", "--explain", "x", "--max-paths", "10",
                cwd=tmp_path)
     assert many.returncode == 2
-    assert "20 paths lead from x to result, more than max_paths=10; pass --max-paths 20 to list" in many.stderr
+    assert "20 paths lead from x to result, more than max_paths=10; pass --max-paths 20 to" in many.stderr
 
 
 @needs_dot

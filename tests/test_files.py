@@ -38,10 +38,10 @@ def test_saving_over_a_private_file_keeps_it_private(tmp_path):
 def test_a_folder_as_target_is_a_clear_error(tmp_path):
     """A target that is a folder is refused before anything is written."""
     (tmp_path / "out").mkdir()
-    with pytest.raises(IsADirectoryError, match="render: '.*out' is a folder; expected a file name"):
+    with pytest.raises(IsADirectoryError, match=r"render: '.*out' is a folder; expected a file name"):
         write_atomically(tmp_path / "out", b"x", "render")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    with pytest.raises(FileNotFoundError, match="save: the folder .* does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"save: the folder .* does not exist"):
         write_atomically(tmp_path / "nope" / "m.json", b"x")
 
 

@@ -25,7 +25,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's d
 @pytest.fixture(scope="module")
 def browser():
     """One headless Debian Chromium for the module (skips without Playwright or Chromium)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (the test extra)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (test extra)")
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium; make test does it as root)")
     if shutil.which("dot") is None:
@@ -183,7 +183,8 @@ def test_clicking_an_input_lists_its_paths(browser, tmp_path):
         assert viz._number(p.product, 6) in text
     assert f"Their sum is the gradient: {viz._number(e.total, 6)}" in text
     highlighted = page.js("document.querySelectorAll('g.edge.ag-path').length")
-    assert highlighted == len({(p.nodes[i + 1], p.positions[i]) for p in e.paths for i in range(len(p.positions))})
+    on_paths = {(p.nodes[i + 1], p.positions[i]) for p in e.paths for i in range(len(p.positions))}
+    assert highlighted == len(on_paths)
     page.close(tmp_path / "paths.png")
 
 

@@ -233,7 +233,8 @@ def run_graph(args: argparse.Namespace) -> int:
     explanations = []
     for name in args.explain:
         try:
-            explanations.append(viz.explain(out, leaves[name], max_paths=args.max_paths, precision=args.digits))
+            explanation = viz.explain(out, leaves[name], max_paths=args.max_paths, precision=args.digits)
+            explanations.append(explanation)
         except viz.GraphTooLargeError as error:
             message = str(error).replace("pass max_paths=", "pass --max-paths ").replace(" (or None)", "")
             raise UsageError(message) from None

@@ -16,9 +16,9 @@ from typing import Any
 import graphviz  # type: ignore[import-untyped]
 
 from autograd.errors import GraphTooLargeError
+from autograd.value import Value
 from autograd.viz import _select
 from autograd.viz._labels import escape_text, number, op_label, shorten
-from autograd.value import Value
 
 __all__ = ["DEFAULT_MAX_NODES", "RANKDIRS", "Drawing", "to_dot", "build", "check_options"]
 
@@ -81,7 +81,7 @@ def _check_collapse(collapse: object, group_by: object) -> bool | frozenset[str]
         raise TypeError(
             f"collapse: expected True, a module name or a list of module names, got {collapse!r:.80}"
         )
-    return frozenset(names)  # type: ignore[arg-type]
+    return frozenset(names)
 
 
 def _fold(group: str | None, collapse: bool | frozenset[str]) -> str | None:
@@ -90,7 +90,7 @@ def _fold(group: str | None, collapse: bool | frozenset[str]) -> str | None:
         return None
     if collapse is True:
         return group
-    for prefix in sorted(collapse, key=len):  # type: ignore[union-attr]
+    for prefix in sorted(collapse, key=len):
         if group == prefix or group.startswith(prefix + "."):
             return prefix
     return None
@@ -153,7 +153,7 @@ def to_dot(
     ).dot
 
 
-def build(  # noqa: C901 - one pass over the nodes, each case commented
+def build(
     root: Any,
     *,
     rankdir: str = "LR",

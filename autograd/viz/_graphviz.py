@@ -107,7 +107,7 @@ def run_dot(source: str, fmt: str, timeout: float | None = DOT_TIMEOUT) -> bytes
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            preexec_fn=_child_setup(os.getpid()),  # noqa: PLW1509 - needed for the stack and the kill
+            preexec_fn=_child_setup(os.getpid()),
         )
     except OSError as error:
         raise GraphvizError(f"Graphviz's dot ({exe}) could not be started: {error}") from None

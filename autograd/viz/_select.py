@@ -28,7 +28,8 @@ def check_roots(roots: object, what: str) -> list[Value]:
         return [roots]
     if isinstance(roots, (str, bytes)) or not isinstance(roots, Sequence) or not roots:
         raise TypeError(
-            f"{what}: expected a Value or a non-empty list of Values, got {type(roots).__name__}: {roots!r:.80}"
+            f"{what}: expected a Value or a non-empty list of Values, "
+            f"got {type(roots).__name__}: {roots!r:.80}"
         )
     out: list[Value] = []
     seen: set[Value] = set()

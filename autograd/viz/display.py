@@ -11,11 +11,11 @@ import graphviz  # type: ignore[import-untyped]
 
 from autograd._files import write_atomically
 from autograd.errors import GraphTooLargeError, GraphvizNotFoundError
+from autograd.value import Value
 from autograd.viz import _dot
 from autograd.viz._graphviz import DOT_TIMEOUT, GraphvizError, run_dot
 from autograd.viz.html import to_html
 from autograd.viz.tree import tree
-from autograd.value import Value
 
 __all__ = ["FORMATS", "to_svg", "render", "GraphView", "StepView", "show", "count_nodes"]
 

@@ -26,11 +26,14 @@ from dataclasses import dataclass
 
 from autograd.errors import GraphTooLargeError
 from autograd.graph import topological_order
+from autograd.value import Value
 from autograd.viz._labels import node_name, number
 from autograd.viz._select import check_root
-from autograd.value import Value
 
-__all__ = ["DEFAULT_MAX_PATHS", "Path", "Explanation", "Step", "explain", "count_paths", "iter_paths", "backward_steps"]
+__all__ = [
+    "DEFAULT_MAX_PATHS", "Path", "Explanation", "Step", "explain", "count_paths", "iter_paths",
+    "backward_steps",
+]
 
 DEFAULT_MAX_PATHS = 500
 """``explain`` refuses to list more paths than this unless ``max_paths`` says otherwise."""
@@ -124,7 +127,9 @@ def iter_paths(output: Value, input: Value, order: list[Value]) -> Iterator[Path
         for pos, (parent, d) in enumerate(zip(node.parents, node.local_grads)):
             users[parent].append((node, pos, float(d)))
     # depth-first over consumer edges, with an explicit stack of (node, next edge index)
-    nodes, positions, locals_ = [input], [], []
+    nodes: list[Value] = [input]
+    positions: list[int] = []
+    locals_: list[float] = []
     stack = [0]
     while stack:
         node = nodes[-1]

@@ -22,12 +22,12 @@ import json
 from importlib import resources
 from typing import Any
 
+from autograd.value import Value
 from autograd.viz import _dot
 from autograd.viz._graphviz import DOT_TIMEOUT, run_dot
 from autograd.viz._labels import glyph, node_name, number, op_label
 from autograd.viz._select import check_root
 from autograd.viz.explain import backward_steps, count_paths, iter_paths
-from autograd.value import Value
 
 __all__ = ["to_html", "page_data", "PAGE_MAX_PATHS"]
 
@@ -58,7 +58,7 @@ def page_data(root: Value, *, precision: int = 6, forward: bool = False,
     index = {node: i for i, node in enumerate(order)}
     names = [f"v{i}" for i in range(len(order))]
     edge_index: dict[tuple[Value, int], int] = {}
-    edges = []
+    edges: list[dict[str, Any]] = []
     for node in order:
         for pos, (parent, d) in enumerate(zip(node.parents, node.local_grads)):
             edge_index[(node, pos)] = len(edges)
@@ -77,7 +77,8 @@ def page_data(root: Value, *, precision: int = 6, forward: bool = False,
     step_data = []
     for s in steps:
         sends = [{"edge": edge_index[(s.node, pos)], "product": prod, "productText": number(prod, precision),
-                  "total": total, "totalText": number(total, precision)} for pos, _, _, prod, total in s.sends]
+                  "total": total, "totalText": number(total, precision)}
+                 for pos, _, _, prod, total in s.sends]
         step_data.append({"node": index[s.node], "grad": s.grad, "gradText": number(s.grad, precision),
                           "sends": sends})
     counts = count_paths(root, list(reversed(order)))
@@ -187,7 +188,7 @@ def to_html(
 <button type="button" class="ag-play" title="play or pause (space)">\u25b6 play</button>
 <button type="button" class="ag-next" title="next step (\u2192)">next \u25b6</button>
 <button type="button" class="ag-last" title="last step (End)">last \u00bb</button>
-<button type="button" class="ag-zoom" title="fit the picture to the width, or show it at full size">zoom</button>
+<button type="button" class="ag-zoom" title="fit the picture to the width, or full size">zoom</button>
 <input type="range" class="ag-slider" step="1" aria-label="step">
 <span class="ag-counter"></span>
 </div>
@@ -206,7 +207,8 @@ its paths to the output: its gradient is the sum of their products.</div>
 </div>
 <script>
 {_asset("viewer.js")}
-window.autogradViewer = createAutogradViewer(document.getElementById("autograd-viewer"), {_script_json(data)});
+window.autogradViewer = createAutogradViewer(document.getElementById("autograd-viewer"),
+  {_script_json(data)});
 </script>
 </body>
 </html>

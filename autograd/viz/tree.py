@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograd.errors import GraphTooLargeError
+from autograd.value import Value
 from autograd.viz._dot import DEFAULT_MAX_NODES, check_options
 from autograd.viz._labels import number, op_label, shorten
 from autograd.viz._select import check_roots, inputs_first
-from autograd.value import Value
 
 __all__ = ["tree"]
 
