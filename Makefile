@@ -1,11 +1,11 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, Debian, root):
 #   make demo   the package with its demo extra + Graphviz, then `autograd demo` (train, draw)
-#   make test   virtual environment + package with test extras + Graphviz + ruff + mypy + pytest
+#   make test   virtual environment + package with test extras + Graphviz + Chromium + ruff + mypy + pytest
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench notebooks graphviz clean
+.PHONY: demo test lint bench notebooks graphviz chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ graphviz:
 	      || echo "warning: apt-get could not install graphviz"; \
 	  else echo "warning: Graphviz's dot is missing: install the graphviz package"; fi; }
 
+# Debian's Chromium (for the step-through page's browser tests, driven by Playwright's Python
+# package from the test extra, which cannot download a browser of its own here). Installed
+# with apt-get when missing and we are root on Debian; otherwise a warning (those tests skip).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: apt-get could not install chromium"; \
+	  else echo "warning: Chromium is missing: install the chromium package (the browser tests skip)"; fi; }
+
 demo: graphviz | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	$(BIN)/autograd demo
@@ -32,7 +42,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m ruff check autograd tests bench examples notebooks conftest.py
 	$(BIN)/python -m mypy
 
-test: $(VENV)/.installed graphviz lint
+test: $(VENV)/.installed graphviz chromium lint
 	$(BIN)/python -m pytest
 
 # Run every notebook in notebooks/ in a fresh Jupyter kernel and save it with its outputs

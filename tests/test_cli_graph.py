@@ -166,3 +166,81 @@ def test_an_import_that_raises_is_a_usage_error(tmp_path):
     assert result.returncode == 2
     assert "--import badops: ValueError: register: 'exp' is a built-in primitive" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ issues 15 and 18 (9, 11)
+@pytest.mark.parametrize(
+    ("args", "first"),
+    [
+        (["-x*2", "--set", "x=1"], "-x*2 = -2"),
+        (["--set", "x=1", "-x*2"], "-x*2 = -2"),
+        (["-2*x", "--set", "x=3"], "-2*x = -6"),
+        (["-(x+1)", "--set", "x=1", "--digits", "3"], "-(x+1) = -2"),
+        (["--set", "x=1", "--", "-x"], "-x = -1"),
+    ],
+)
+def test_expression_starting_with_minus(tmp_path, args, first):
+    """An expression starting with '-' is read as EXPR wherever it stands, without '--'."""
+    result = run("graph", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == first
+
+
+def test_output_naming_a_folder_is_refused_before_printing(tmp_path):
+    """-o naming an existing folder is a usage error before anything is printed, no traceback."""
+    (tmp_path / "out.svg").mkdir()
+    result = run("graph", "x*2", "--set", "x=1", "-o", "out.svg", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "-o: 'out.svg' is a folder; expected a file name" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_prints_the_paths(tmp_path):
+    """--explain x prints each path from x with its local derivatives and product, summing to d/dx."""
+    result = run("graph", "x*y + x", "--set", "x=2", "y=3", "--explain", "x", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4:] == [
+        "d(x*y + x)/dx = 4 (as backward computes it), the sum over 2 paths from x to x*y + x:",
+        "  #  path                 local derivatives  product",
+        "  1  x -> mul -> x*y + x  3 * 1              3",
+        "  2  x -> x*y + x         1                  1",
+    ]
+    bad = run("graph", "x", "--set", "x=1", "--explain", "z", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "--explain: 'z' is not a variable of the expression (variables: x)" in bad.stderr
+    many = run("graph", "(x+x)" + "*(x+x)" * 9, "--set", "x=1", "--explain", "x", "--max-paths", "10",
+               cwd=tmp_path)
+    assert many.returncode == 2
+    assert "20 paths lead from x to result, more than max_paths=10; pass --max-paths 20 to" in many.stderr
+
+
+@needs_dot
+def test_html_output_is_the_step_page(tmp_path):
+    """-o g.html writes the self-contained step-through page."""
+    result = run("graph", "x*y + x", "--set", "x=2", "y=3", "-o", "g.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "g.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "window.autogradViewer" in page and "<svg" in page
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fake dot is a shell script")
+def test_a_crashing_dot_is_exit_status_1_without_traceback(tmp_path):
+    """dot dying of a signal is reported in one line with exit status 1, no file written."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dot").write_text("#!/bin/sh\ncat >/dev/null\nkill -SEGV $$\n", encoding="utf-8")
+    (bin_dir / "dot").chmod(0o755)
+    result = run("graph", "x*2", "--set", "x=1", "-o", "g.svg", cwd=tmp_path,
+                 env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 1
+    assert "autograd graph: error: Graphviz's dot was killed by SIGSEGV" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
+def test_bad_timeout_and_max_paths(tmp_path):
+    """--timeout and --max-paths must be positive."""
+    for args, message in ((["--timeout", "0"], "--timeout: expected a positive number"),
+                          (["--max-paths", "0"], "--max-paths: expected a positive number")):
+        result = run("graph", "x", "--set", "x=1", *args, cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -168,7 +171,7 @@ def test_bad_options(kwargs, error, match):
 
 def test_root_must_be_a_value():
     """to_dot of a plain number is a TypeError naming the type."""
-    with pytest.raises(TypeError, match=r"to_dot: expected a Value, got float: 3\.0"):
+    with pytest.raises(TypeError, match=r"to_dot: expected a Value or a non-empty list of Values, got float"):
         viz.to_dot(3.0)  # type: ignore[arg-type]
 
 
@@ -307,3 +310,114 @@ def test_nn_parameters_show_their_names():
     for name in ("layers.0.neurons.1.w[0]", "layers.0.neurons.1.w[1]", "layers.0.neurons.1.b"):
         assert f"<B>{name}</B>" in source
     assert "<B>layers.0.neurons.0" not in source
+
+
+# ------------------------------------------- Graphviz failures, titles, long labels (issue 18.8)
+def fake_dot(folder: Path, script: str) -> Path:
+    """A fake ``dot`` on PATH in ``folder`` running the given shell script body."""
+    folder.mkdir(exist_ok=True)
+    exe = folder / "dot"
+    exe.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    exe.chmod(0o755)
+    return folder
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fake dot is a shell script")
+@pytest.mark.parametrize(
+    ("script", "match"),
+    [
+        ("cat >/dev/null; kill -SEGV $$", "dot was killed by SIGSEGV"),
+        ("cat >/dev/null; echo 'Error: syntax error' >&2; exit 1", "exited with status 1: Error: syntax"),
+    ],
+)
+def test_dot_failures_are_one_documented_error(tmp_path, monkeypatch, script, match):
+    """A crashing or failing dot raises GraphvizError (a RuntimeError), never CalledProcessError."""
+    monkeypatch.setenv("PATH", f"{fake_dot(tmp_path / 'bin', script)}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(viz.GraphvizError, match=match) as caught:
+        viz.to_svg(apples())
+    assert isinstance(caught.value, RuntimeError)
+    with pytest.raises(viz.GraphvizError):
+        viz.render(apples(), tmp_path / "g.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fake dot is a shell script")
+def test_dot_time_limit_stops_dot(tmp_path, monkeypatch):
+    """dot running past the time limit is killed and reported, naming the limit and what to do."""
+    pidfile = tmp_path / "pid"
+    bin_dir = fake_dot(tmp_path / "bin", f"echo $$ > {pidfile}; exec sleep 60")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(viz.GraphvizError, match=r"did not finish within 0\.5 s.*around=node"):
+        viz.to_svg(apples(), timeout=0.5)
+    pid = int(pidfile.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(ValueError, match="timeout: expected a positive number"):
+        viz.to_svg(apples(), timeout=0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_dot_dies_with_its_caller(tmp_path):
+    """SIGKILL of the Python process drawing the graph also ends its dot."""
+    pidfile = tmp_path / "pid"
+    bin_dir = fake_dot(tmp_path / "bin", f"echo $$ > {pidfile}; exec sleep 120")
+    code = "from autograd import Value, viz; viz.to_svg(Value(1.0, 'x'), timeout=None)"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    caller = subprocess.Popen([sys.executable, "-c", code], env=env)
+    deadline = time.monotonic() + 60
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        assert time.monotonic() < deadline and caller.poll() is None
+        time.sleep(0.05)
+    pid = int(pidfile.read_text())
+    caller.kill()
+    caller.wait()
+    while True:  # the kernel kills dot at once; wait for it to be reaped by init
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state in ("Z", "X"):
+            break
+        assert time.monotonic() < deadline, "dot kept running after its caller was killed"
+        time.sleep(0.05)
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    "title", ["a\\b \\N \\G", "nul \x00 here", "<B>bold</B> & <", "ctrl \x01 and \ufffe", "x" * 5000, ""]
+)
+def test_titles_are_escaped_like_labels(title):
+    """Any title gives valid SVG showing it as written (cut when very long), never a dot error."""
+    svg = viz.to_svg(apples(), title=title)
+    root = ET.fromstring(svg)  # valid XML
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    if title.startswith("a\\b"):
+        assert "a\\b \\N \\G" in texts
+    if title.startswith("<B>"):
+        assert "<B>bold</B> & <" in texts
+    if "\x00" in title or "\x01" in title:
+        assert any("\\x00" in t or "\\x01" in t for t in texts)
+    if title.startswith("x"):
+        assert any(t.startswith("x" * 100) and "more characters" in t for t in texts)
+
+
+@needs_dot
+def test_a_16_kb_label_is_cut_not_a_crash():
+    """Labels longer than MAX_LABEL_CHARS are drawn cut with the count left out (dot refuses 16 KB)."""
+    svg = viz.to_svg(Value(1.0, label="a" * 16384))
+    texts = svg_nodes(svg)["v0"]
+    assert texts[0] == "a" * viz.MAX_LABEL_CHARS + f"\u2026 ({16384 - viz.MAX_LABEL_CHARS} more characters)"
+
+
+@needs_dot
+def test_one_value_used_300_times_draws_quickly():
+    """x*x*...*x (301 factors, under max_nodes) draws: x once, and a reference box beside each use."""
+    from autograd import parse
+
+    out, _ = parse.build("x" + "*x" * 300, {"x": 1.0})
+    svg = viz.to_svg(out, timeout=120)
+    nodes = svg_nodes(svg)
+    assert sum(1 for name in nodes if name.startswith("v0_ref")) == 301
+    assert nodes["v0"][0] == "x"
