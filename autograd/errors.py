@@ -26,6 +26,7 @@ __all__ = [
     "TraceMismatchError",
     "ExpressionError",
     "GraphTooLargeError",
+    "GraphvizError",
     "GraphvizNotFoundError",
     "GradcheckError",
     "ModelFileError",
@@ -68,7 +69,13 @@ class GraphTooLargeError(AutogradError, ValueError):
     """The graph has more Value nodes than ``max_nodes`` allows."""
 
 
-class GraphvizNotFoundError(AutogradError, RuntimeError):
+class GraphvizError(AutogradError, RuntimeError):
+    """Graphviz's ``dot`` failed: it crashed, exited with an error, or ran past its time limit
+    (the message says which, with the first lines of what ``dot`` printed); or, as its
+    subclass :class:`GraphvizNotFoundError`, it is not installed."""
+
+
+class GraphvizNotFoundError(GraphvizError):
     """Graphviz's ``dot`` program, needed for SVG, PNG and PDF output, is not installed."""
 
 
@@ -124,6 +131,7 @@ for _error, _home in (
     (TraceMismatchError, "autograd.compiler"),
     (ExpressionError, "autograd.parse"),
     (GraphTooLargeError, "autograd.viz"),
+    (GraphvizError, "autograd.viz"),
     (GraphvizNotFoundError, "autograd.viz"),
     (GradcheckError, "autograd.testing"),
     (ModelFileError, "autograd.nn"),

@@ -38,17 +38,6 @@ INSTALL_HINT = (
 )
 
 
-class GraphvizError(AutogradError, RuntimeError):
-    """Graphviz's ``dot`` failed: it crashed, exited with an error, or ran past its time limit.
-
-    The message says which, with the first lines of what ``dot`` printed. (A missing ``dot``
-    is :class:`GraphvizNotFoundError`, also a RuntimeError.)
-    """
-
-
-GraphvizError.__module__ = "autograd.viz"
-
-
 def _child_setup(parent: int) -> Callable[[], None] | None:
     """A ``preexec_fn`` for dot: a larger stack and death with its parent (POSIX only)."""
     if os.name != "posix":
