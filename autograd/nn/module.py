@@ -1,108 +1,103 @@
-"""Neural networks on Values: ``Module``, ``Neuron``, ``Layer``, ``MLP``, and safe save/load.
+"""``Module``, the base of every model, and its model files (JSON, never pickle).
 
-The layer classes follow micrograd's, so its demo code runs unchanged:
+A module finds its parameters from its attributes (Values, Modules, lists of them and lists
+of lists of Values) and names them by place, so a drawn graph or a saved file says which
+weight is which (``layers.0.neurons.3.w[1]``, ``blocks.0.attn.wq.w[3][1]``).
 
->>> from autograd.nn import MLP
->>> model = MLP(2, [16, 16, 1], seed=0)        # relu hidden layers, linear output
->>> score = model([1.0, -2.0])                  # one output: a Value
->>> len(model.parameters())
-337
->>> model.parameters()[0].label
-'layers.0.neurons.0.w[0]'
-
-A neuron computes ``activation(w . x + b)`` with one ``dot`` node for the weighted sum
-(``autograd.dot(w, x) + b``, the fastest exact construction the engine has, see bench/).
-
-Models are saved as JSON, never pickled: loading a file only reads numbers and names, and
-floats round-trip exactly. ``save`` writes a temporary file and renames it over the target,
-so an interrupted save leaves the old file as it was. ``load`` checks the whole file before
-building anything, and ``load_state_dict`` checks the whole mapping before changing any
-parameter.
+Model files: ``save`` writes the architecture (the module's ``config()``), every parameter by
+name and any JSON metadata, to a temporary file renamed over the target. ``load_with_metadata``
+reads only names and numbers and checks the whole file before building anything: the file
+must be a regular file, every key of the architecture must be present with a value of the
+right type (no defaults are filled in), and the number of parameters the architecture needs
+must equal the number the file holds; only then is the model built and its parameters set.
+Each saveable kind registers itself with :func:`register_kind` (the layer modules do).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import random
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from autograd._files import write_atomically
 from autograd.errors import ModelFileError
-from autograd.ops import dot
 from autograd.value import Number, Value
 
 __all__ = [
-    "ACTIVATIONS",
     "FORMAT",
+    "MAX_METADATA_DEPTH",
+    "Field",
     "Module",
-    "Neuron",
-    "Layer",
-    "MLP",
     "ModelFileError",
     "SavedModel",
+    "Seed",
+    "register_kind",
+    "kinds",
     "load",
     "load_with_metadata",
 ]
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-"""The activations a neuron can apply to its weighted sum ("linear" applies none)."""
-
 FORMAT = "autograd-model/1"
 """The value of the ``"format"`` key of the model files this version writes and reads."""
+
+MAX_METADATA_DEPTH = 100
+"""How deeply ``save`` lets metadata nest (lists and objects inside each other)."""
 
 Seed = int | random.Random | None
 """An int (a new ``random.Random(seed)``), a ``random.Random`` to draw from, or None for the
 ``random`` module's global generator (micrograd's behaviour: ``random.seed(1337)`` works)."""
 
-_ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
-
 M = TypeVar("M", bound="Module")
 
 
-def _uniform(seed: object, what: str) -> Callable[[float, float], float]:
-    """The ``uniform`` function of the generator ``seed`` stands for (see ``Seed``)."""
+# ---------------------------------------------------------------------------- helpers
+def generator(seed: object, what: str) -> Any:
+    """The generator ``seed`` stands for (see ``Seed``): the ``random`` module itself for None."""
     if seed is None:
-        return random.uniform
+        return random
     if isinstance(seed, random.Random):
-        return seed.uniform
+        return seed
     if type(seed) is int:
-        return random.Random(seed).uniform
+        return random.Random(seed)
     raise TypeError(f"{what}: seed must be an int, a random.Random or None, got {type(seed).__name__}")
 
 
-def _check_size(n: object, what: str) -> int:
+def check_size(n: object, what: str) -> int:
+    """``n`` if it is a positive int (not a bool), else ValueError naming ``what``."""
     if type(n) is not int or n < 1:
-        raise ValueError(f"{what}: expected a positive int, got {n!r:.80}")
+        raise ValueError(f"{what}: expected a positive int, got {shown(n)}")
     return n
 
 
-def _check_activation(activation: object, nonlin: object, what: str, default: str) -> str:
-    """The activation from ``activation`` or micrograd's ``nonlin`` flag (not both)."""
-    if nonlin is not None:
-        if type(nonlin) is not bool:
-            raise TypeError(f"{what}: nonlin must be a bool, got {type(nonlin).__name__}")
-        if activation is not None:
-            raise TypeError(f"{what}: pass activation or micrograd's nonlin, not both")
-        return "relu" if nonlin else "linear"
-    if activation is None:
-        return default
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"{what}: activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r:.80}"
-        )
-    return str(activation)
+def shown(x: object) -> str:
+    """``x`` for an error message: its repr, short, and never all digits of a huge int."""
+    if type(x) is int and x.bit_length() > 100:
+        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+    try:
+        text = repr(x)
+    except (ValueError, RecursionError):  # an int past Python's digit limit, a self-containing list
+        text = f"a {type(x).__name__}"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _as_inputs(x: Sequence[Value | Number], nin: int, what: str) -> list[Value]:
+def json_shown(x: object) -> str:
+    """A value read from a JSON file, as JSON (``null``, ``true``, ``"exp"``), short."""
+    if type(x) is int and x.bit_length() > 100:
+        return shown(x)
+    try:
+        text = json.dumps(x)
+    except (TypeError, ValueError, RecursionError):
+        return shown(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def as_inputs(x: Sequence[Value | Number], nin: int, what: str) -> list[Value]:
     """``x`` (a sequence of ``nin`` numbers or Values) as a list of Values."""
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(
@@ -123,7 +118,8 @@ def _as_inputs(x: Sequence[Value | Number], nin: int, what: str) -> list[Value]:
 
 
 def _attributes(prefix: str, module: Module) -> Iterator[tuple[str, Value | Module]]:
-    """The Values and Modules among ``module``'s public attributes (and in their lists), named."""
+    """The Values and Modules among ``module``'s public attributes (in their lists, and in
+    lists of lists of Values: a matrix ``w`` gives ``w[i][j]``), named."""
     for name, attr in vars(module).items():
         if name.startswith("_"):
             continue
@@ -135,6 +131,33 @@ def _attributes(prefix: str, module: Module) -> Iterator[tuple[str, Value | Modu
                     yield f"{prefix}{name}[{i}]", item
                 elif isinstance(item, Module):
                     yield f"{prefix}{name}.{i}", item
+                elif isinstance(item, (list, tuple)):
+                    for j, v in enumerate(item):
+                        if isinstance(v, Value):
+                            yield f"{prefix}{name}[{i}][{j}]", v
+
+
+class Field(NamedTuple):
+    """One key of a saved architecture: what it must be (for the error) and the check."""
+
+    expected: str
+    check: Callable[[object], bool]
+
+
+def positive_int_field() -> Field:
+    """A size: an int >= 1 (a bool, a float or null is refused)."""
+    return Field("a positive integer", lambda v: type(v) is int and v >= 1)
+
+
+def choice_field(choices: Sequence[str]) -> Field:
+    """One of the strings ``choices``."""
+    options = ", ".join(json.dumps(c) for c in choices)
+    return Field(f"one of {options}", lambda v: type(v) is str and v in choices)
+
+
+def bool_field() -> Field:
+    """true or false."""
+    return Field("true or false", lambda v: type(v) is bool)
 
 
 class Module:
@@ -142,11 +165,18 @@ class Module:
 
     Parameters are found from the instance's attributes, in the order they were set: a
     Value attribute ``b`` is named ``b``, a list of Values ``w`` gives ``w[0]``, ``w[1]``
-    ..., a Module attribute ``head`` contributes ``head.`` + its own names and a list of
-    Modules ``layers`` contributes ``layers.0.``, ``layers.1.`` ... A parameter reached
-    twice is listed once. A subclass may override ``named_parameters`` (or, as in
-    micrograd, only ``parameters``, which is enough for ``zero_grad`` and the optimisers).
+    ..., a list of lists of Values (a matrix) ``w[0][0]``, ``w[0][1]`` ..., a Module
+    attribute ``head`` contributes ``head.`` + its own names and a list of Modules
+    ``layers`` contributes ``layers.0.``, ``layers.1.`` ... A parameter reached twice is
+    listed once. A subclass may override ``named_parameters`` (or, as in micrograd, only
+    ``parameters``, which is enough for ``zero_grad`` and the optimisers).
+
+    A kind that can be saved declares its architecture: ``fields`` (the keys of its
+    ``config()`` and what each must be), ``parameter_count(config)`` and ``register_kind``.
     """
+
+    fields: ClassVar[dict[str, Field]] = {}
+    """The keys of ``config()`` and what each must be, checked when a model file is loaded."""
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(name, parameter)`` pairs, names like ``layers.0.neurons.3.w[1]``."""
@@ -210,7 +240,8 @@ class Module:
             if missing:
                 parts.append(f"{len(missing)} missing (e.g. {', '.join(missing[:3])})")
             if unexpected:
-                parts.append(f"{len(unexpected)} unexpected (e.g. {', '.join(unexpected[:3])})")
+                examples = ", ".join(u[:80] for u in unexpected[:3])
+                parts.append(f"{len(unexpected)} unexpected (e.g. {examples})")
             raise ValueError(
                 f"load_state_dict: the parameters do not match this {type(self).__name__} "
                 f"({len(names)} parameters): {'; '.join(parts)}"
@@ -220,9 +251,15 @@ class Module:
             x = state[name]
             if type(x) not in (float, int):
                 raise TypeError(
-                    f"load_state_dict: parameter {name!r} must be a number, got {type(x).__name__}: {x!r:.80}"
+                    f"load_state_dict: parameter {name!r} must be a number, "
+                    f"got {type(x).__name__}: {shown(x)}"
                 )
-            f = float(x)  # type: ignore[arg-type]
+            try:
+                f = float(x)  # type: ignore[arg-type]
+            except OverflowError:
+                raise ValueError(
+                    f"load_state_dict: parameter {name!r} is {shown(x)}, too large for a float"
+                ) from None
             if not math.isfinite(f):
                 raise ValueError(f"load_state_dict: parameter {name!r} must be finite, got {f!r}")
             values.append(f)
@@ -233,24 +270,32 @@ class Module:
     def config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this module's architecture (for ``save``)."""
         raise TypeError(
-            f"{type(self).__name__} cannot be saved as a model file: only Neuron, Layer and MLP "
+            f"{type(self).__name__} cannot be saved as a model file: only {', '.join(_KINDS)} "
             "describe their architecture; save its state_dict() instead"
         )
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """How many parameters the architecture ``config`` (checked against ``fields``) has,
+        computed without building it."""
+        raise NotImplementedError(f"{cls.__name__} does not describe its architecture")
 
     def save(self, path: str | os.PathLike[str], *, metadata: Mapping[str, Any] | None = None) -> Path:
         """Write the architecture, the parameters and ``metadata`` to ``path`` as JSON.
 
-        ``metadata`` is any JSON data (a mapping), for example what the outputs mean. The
-        file is written to a temporary file beside ``path`` and renamed over it, so an
-        interrupted save leaves the old file intact. Returns the path.
+        ``metadata`` is any JSON data (a mapping, nested at most ``MAX_METADATA_DEPTH``
+        levels), for example what the outputs mean. The file is written to a temporary file
+        beside ``path`` and renamed over it, so an interrupted save leaves the old file
+        intact. Returns the path.
         """
         if _KINDS.get(type(self).__name__) is not type(self):
             raise TypeError(
-                f"{type(self).__name__} cannot be saved as a model file: only Neuron, Layer and MLP "
+                f"{type(self).__name__} cannot be saved as a model file: only {', '.join(_KINDS)} "
                 "can be rebuilt from one; save its state_dict() instead"
             )
         if metadata is not None and not isinstance(metadata, Mapping):
             raise TypeError(f"save: metadata must be a mapping or None, got {type(metadata).__name__}")
+        _check_depth(metadata or {})
         state = self.state_dict()
         for name, x in state.items():
             if not math.isfinite(x):
@@ -298,152 +343,49 @@ class Module:
         self.load_state_dict(saved.state_dict())
 
 
-class Neuron(Module):
-    """``activation(w . x + b)``: ``nin`` weights drawn from U(-1, 1) and a bias 0, as micrograd.
+_KINDS: dict[str, type[Module]] = {}
 
-    ``activation`` is one of ``ACTIVATIONS`` (default "relu"); micrograd's ``nonlin=False``
-    means "linear". ``seed`` makes the weights reproducible (see ``Seed``).
+K = TypeVar("K", bound=type[Module])
+
+
+def register_kind(cls: K) -> K:
+    """Make ``cls`` a kind model files can hold (under its class name); returns ``cls``.
+
+    ``cls`` must declare ``fields`` (every key of its ``config()``), ``parameter_count`` and
+    a constructor that takes the config's keys as keyword arguments, plus ``seed``.
     """
-
-    def __init__(
-        self,
-        nin: int,
-        activation: str | None = None,
-        *,
-        nonlin: bool | None = None,
-        seed: Seed = None,
-    ) -> None:
-        self.nin = _check_size(nin, "Neuron: nin")
-        self.activation = _check_activation(activation, nonlin, "Neuron", "relu")
-        uniform = _uniform(seed, "Neuron")
-        self.w = [Value(uniform(-1.0, 1.0)) for _ in range(nin)]
-        self.b = Value(0.0)
-        self.label_parameters()
-
-    def __call__(self, x: Sequence[Value | Number]) -> Value:
-        """The neuron's output for one input vector of ``nin`` numbers or Values."""
-        return self._forward(_as_inputs(x, self.nin, "Neuron"))
-
-    def _forward(self, xs: list[Value]) -> Value:
-        out = dot(self.w, xs) + self.b
-        act = _ACTIVATION_FN[self.activation]
-        return out if act is None else act(out)
-
-    def config(self) -> dict[str, Any]:
-        """``{"nin": ..., "activation": ...}``."""
-        return {"nin": self.nin, "activation": self.activation}
-
-    def __repr__(self) -> str:
-        return f"Neuron({self.nin}, activation={self.activation!r})"
+    if not (isinstance(cls, type) and issubclass(cls, Module)) or not cls.fields:
+        raise TypeError(f"register_kind: expected a Module subclass declaring its fields, got {cls!r:.80}")
+    _KINDS[cls.__name__] = cls
+    return cls
 
 
-class Layer(Module):
-    """``nout`` neurons on the same ``nin`` inputs.
-
-    Called on one input vector, it returns a list of ``nout`` Values, or a single Value when
-    ``nout == 1`` (as micrograd).
-    """
-
-    def __init__(
-        self,
-        nin: int,
-        nout: int,
-        activation: str | None = None,
-        *,
-        nonlin: bool | None = None,
-        seed: Seed = None,
-    ) -> None:
-        self.nin = _check_size(nin, "Layer: nin")
-        self.nout = _check_size(nout, "Layer: nout")
-        self.activation = _check_activation(activation, nonlin, "Layer", "relu")
-        rng = random.Random(seed) if type(seed) is int else seed
-        _uniform(rng, "Layer")  # checks the type
-        self.neurons = [Neuron(nin, self.activation, seed=rng) for _ in range(nout)]
-        self.label_parameters()
-
-    def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        """The layer's outputs for one input vector of ``nin`` numbers or Values."""
-        out = self._forward(_as_inputs(x, self.nin, "Layer"))
-        return out[0] if len(out) == 1 else out
-
-    def _forward(self, xs: list[Value]) -> list[Value]:
-        return [n._forward(xs) for n in self.neurons]
-
-    def config(self) -> dict[str, Any]:
-        """``{"nin": ..., "nout": ..., "activation": ...}``."""
-        return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
-
-    def __repr__(self) -> str:
-        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+def kinds() -> dict[str, type[Module]]:
+    """The kinds model files can hold, by name."""
+    return dict(_KINDS)
 
 
-class MLP(Module):
-    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` is 2 inputs, two hidden layers of 16
-    and one output.
-
-    Hidden layers use ``activation`` (default "relu"), the last layer ``output_activation``
-    (default "linear"), as micrograd's MLP. Called on one input vector, it returns a Value
-    when the last layer has one output, else a list of Values. ``seed`` makes the weights
-    reproducible (see ``Seed``).
-    """
-
-    def __init__(
-        self,
-        nin: int,
-        nouts: Sequence[int],
-        activation: str = "relu",
-        *,
-        output_activation: str = "linear",
-        seed: Seed = None,
-    ) -> None:
-        self.nin = _check_size(nin, "MLP: nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r:.80}")
-        self.nouts = [_check_size(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
-        self.activation = _check_activation(activation, None, "MLP", "relu")
-        self.output_activation = _check_activation(output_activation, None, "MLP: output", "linear")
-        rng = random.Random(seed) if type(seed) is int else seed
-        _uniform(rng, "MLP")
-        sizes = [nin, *self.nouts]
-        last = len(self.nouts) - 1
-        self.layers = [
-            Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation, seed=rng)
-            for i in range(len(self.nouts))
-        ]
-        self.label_parameters()
-
-    def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        """The network's output for one input vector of ``nin`` numbers or Values."""
-        out = self.forward(x)
-        return out[0] if len(out) == 1 else out
-
-    def forward(self, x: Sequence[Value | Number]) -> list[Value]:
-        """The network's outputs for one input vector, always as a list."""
-        xs = _as_inputs(x, self.nin, "MLP")
-        for layer in self.layers:
-            xs = layer._forward(xs)
-        return xs
-
-    def config(self) -> dict[str, Any]:
-        """``{"nin": ..., "nouts": [...], "activation": ..., "output_activation": ...}``."""
-        return {
-            "nin": self.nin,
-            "nouts": list(self.nouts),
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-        }
-
-    def __repr__(self) -> str:
-        return (
-            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
-        )
+def _check_depth(metadata: object) -> None:
+    """ValueError if ``metadata`` nests more than MAX_METADATA_DEPTH levels (walked with a
+    stack, so a deep or self-containing structure is refused rather than overflowing)."""
+    stack: list[tuple[object, int]] = [(metadata, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth > MAX_METADATA_DEPTH:
+            raise ValueError(
+                f"save: the metadata nests more than {MAX_METADATA_DEPTH} levels of lists and "
+                "objects (or contains itself); a model file keeps metadata shallower than that"
+            )
+        stack.extend((c, depth + 1) for c in children)
 
 
-_KINDS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
-
-
-# ---------------------------------------------------------------------------- files
+# ---------------------------------------------------------------------------- reading
 class SavedModel(NamedTuple):
     """What a model file holds: the rebuilt model and the metadata saved with it."""
 
@@ -455,8 +397,31 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed (parameters must be finite numbers)")
 
 
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at ``path``. A FIFO, a device or a socket is refused
+    (ModelFileError) without waiting for a writer: the file is opened non-blocking and its
+    type read from the open descriptor. OSError (missing, unreadable, a folder) propagates."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+            raise ModelFileError(f"{path}: not a model file ({kind}, not a regular file)")
+        return handle.read()
+
+
 def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    raw = Path(path).read_bytes()  # OSError (missing, unreadable) propagates as it is
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8")
         document = json.loads(text, parse_constant=_reject_constant)
@@ -467,7 +432,7 @@ def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
             f"{path}: not a model file "
             f"(invalid JSON at line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
-    except ValueError as error:
+    except ValueError as error:  # NaN, Infinity, an integer of more than 4300 digits
         raise ModelFileError(f"{path}: {error}") from None
     except RecursionError:
         raise ModelFileError(f"{path}: not a model file (nested too deeply)") from None
@@ -481,61 +446,89 @@ def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
             raise ModelFileError(
                 f"{path}: unsupported model file version {fmt!r}; this version reads {FORMAT!r}"
             )
-        raise ModelFileError(f'{path}: not a model file (expected "format": {FORMAT!r}, got {fmt!r:.80})')
+        raise ModelFileError(
+            f'{path}: not a model file (expected "format": {FORMAT!r}, got {json_shown(fmt)})'
+        )
+    for key in ("model", "parameters"):
+        if key not in document:
+            raise ModelFileError(f"{path}: the model file has no {key!r} entry")
+    extra = sorted(set(document) - {"format", "model", "metadata", "parameters"})
+    if extra:
+        raise ModelFileError(
+            f'{path}: unexpected top-level keys {[k[:40] for k in extra[:5]]}; a model file holds "format", '
+            '"model", "metadata" and "parameters"'
+        )
     return document
 
 
-def _build(path: str | os.PathLike[str], spec: object) -> Module:
-    """The model described by the file's ``"model"`` entry, checked key by key."""
+def _count_text(n: int) -> str:
+    return f"{n:,}" if n.bit_length() <= 100 else f"about 10^{int(n.bit_length() * math.log10(2))}"
+
+
+def _architecture(
+    path: str | os.PathLike[str], spec: object, held: int
+) -> tuple[type[Module], dict[str, Any]]:
+    """The kind and constructor arguments of the file's ``"model"`` entry, every key checked,
+    and the parameter count it implies compared with the ``held`` parameters of the file."""
     if not isinstance(spec, dict):
         raise ModelFileError(f'{path}: "model" must be an object, got {type(spec).__name__}')
     kind = spec.get("type")
     cls = _KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ModelFileError(f'{path}: "model"."type" must be one of {", ".join(_KINDS)}, got {kind!r:.80}')
+        raise ModelFileError(
+            f'{path}: "model"."type" must be one of {", ".join(_KINDS)}, got {json_shown(kind)}'
+        )
     args = {k: v for k, v in spec.items() if k != "type"}
-    expected = {
-        "Neuron": {"nin", "activation"},
-        "Layer": {"nin", "nout", "activation"},
-        "MLP": {"nin", "nouts", "activation", "output_activation"},
-    }[cls.__name__]
+    expected = set(cls.fields)
     if set(args) != expected:
         missing = sorted(expected - set(args))
-        extra = sorted(set(args) - expected)
+        extra = sorted(k[:40] for k in set(args) - expected)
         raise ModelFileError(
             f'{path}: "model" for {cls.__name__} needs the keys {sorted(expected)}; '
             f"missing {missing}, unexpected {extra}"
         )
-    if "nouts" in args and not isinstance(args["nouts"], list):
-        raise ModelFileError(f'{path}: "model"."nouts" must be a list, got {type(args["nouts"]).__name__}')
+    for key, field in cls.fields.items():
+        if not field.check(args[key]):
+            raise ModelFileError(
+                f'{path}: "model"."{key}" for {cls.__name__} must be {field.expected}, '
+                f"got {json_shown(args[key])}"
+            )
     try:
-        # A model built only to receive the saved parameters: drawing from a throwaway
-        # generator leaves the global random state untouched.
-        factory: Any = cls
-        built: Module = factory(**args, seed=0)
-        return built
-    except (TypeError, ValueError) as error:
+        count = cls.parameter_count(args)
+    except ValueError as error:  # the keys are each valid but not together (n_embd % n_head)
         raise ModelFileError(f'{path}: "model" does not describe a valid {cls.__name__}: {error}') from None
+    if count != held:
+        raise ModelFileError(
+            f'{path}: the architecture in "model" ({cls.__name__}) has {_count_text(count)} parameters, '
+            f'but "parameters" holds {held:,}; nothing was built'
+        )
+    return cls, args
 
 
 def load_with_metadata(path: str | os.PathLike[str]) -> SavedModel:
     """The model saved in ``path`` and the metadata saved with it.
 
-    Raises ModelFileError (a ValueError) for a file that is not valid JSON, not a model file,
-    has missing or extra keys, weights that are not finite numbers, or weights that do not fit
-    the architecture; OSError when the file cannot be read.
+    Raises ModelFileError (a ValueError) for a file that is not a regular file, not valid
+    JSON, not a model file, has missing, extra or mistyped keys, weights that are not finite
+    numbers, or weights that do not fit the architecture; OSError when it cannot be read.
+    Nothing is built until the whole architecture is checked and its parameter count
+    matches the file's.
     """
     document = _read_document(path)
-    for key in ("model", "parameters"):
-        if key not in document:
-            raise ModelFileError(f"{path}: the model file has no {key!r} entry")
-    model = _build(path, document["model"])
     metadata = document.get("metadata", {})
     if not isinstance(metadata, dict):
         raise ModelFileError(f'{path}: "metadata" must be an object, got {type(metadata).__name__}')
     parameters = document["parameters"]
     if not isinstance(parameters, dict):
         raise ModelFileError(f'{path}: "parameters" must be an object, got {type(parameters).__name__}')
+    cls, args = _architecture(path, document["model"], len(parameters))
+    try:
+        # A model built only to receive the saved parameters: drawing from a throwaway
+        # generator leaves the global random state untouched.
+        factory: Any = cls
+        model: Module = factory(**args, seed=0)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f'{path}: "model" does not describe a valid {cls.__name__}: {error}') from None
     try:
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as error:
@@ -544,5 +537,5 @@ def load_with_metadata(path: str | os.PathLike[str]) -> SavedModel:
 
 
 def load(path: str | os.PathLike[str]) -> Module:
-    """The model saved in ``path`` (any of Neuron, Layer, MLP); see ``load_with_metadata``."""
+    """The model saved in ``path`` (any registered kind); see ``load_with_metadata``."""
     return load_with_metadata(path).model
