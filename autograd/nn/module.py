@@ -78,7 +78,9 @@ def check_size(n: object, what: str) -> int:
 def shown(x: object) -> str:
     """``x`` for an error message: its repr, short, and never all digits of a huge int."""
     if type(x) is int and x.bit_length() > 100:
-        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+        if x.bit_length() < 14_000:  # under Python's 4300-digit limit for str()
+            return f"an integer of {len(str(abs(x)))} digits"
+        return f"an integer of about {int(x.bit_length() * math.log10(2))} digits"
     try:
         text = repr(x)
     except (ValueError, RecursionError):  # an int past Python's digit limit, a self-containing list
@@ -415,8 +417,8 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
-            raise ModelFileError(f"{path}: not a model file ({kind}, not a regular file)")
+            kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
+            raise ModelFileError(f"{path}: not a model file: it is {kind}, not a regular file")
         return handle.read()
 
 
