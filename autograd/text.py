@@ -153,8 +153,12 @@ def names(locales: Sequence[str] = NAME_LOCALES) -> list[str]:
     return sorted(out)
 
 
-_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def read_documents(path: str | os.PathLike[str]) -> list[str]:
@@ -267,8 +271,11 @@ class _Bar:
             self.bar.set_postfix({"loss": f"{loss:.4f}", "tok/s": f"{tokens_per_second:,.0f}"}, refresh=False)
             self.bar.update(1)
         elif self.enabled and (step % max(1, self.steps // 10) == 0 or step == self.steps):
-            print(f"step {step}/{self.steps}  loss {loss:.4f}  {tokens_per_second:,.0f} tokens/s",
-                  file=self.stream, flush=True)
+            print(
+                f"step {step}/{self.steps}  loss {loss:.4f}  {tokens_per_second:,.0f} tokens/s",
+                file=self.stream,
+                flush=True,
+            )
 
     def close(self) -> None:
         if self.bar is not None:

@@ -40,7 +40,10 @@ class Worker:
         path = os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "gpt_workloads.py"), variant, str(total_steps)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=path),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=path),
         )
 
     def ask(self, **req: Any) -> dict[str, Any]:
@@ -75,16 +78,19 @@ def main() -> int:
     import gpt_workloads as w
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rounds", type=int, default=7,
-                    help="interleaved rounds after the first pass (default 7)")
+    ap.add_argument(
+        "--rounds", type=int, default=7, help="interleaved rounds after the first pass (default 7)"
+    )
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     args = ap.parse_args()
     cycle = len(w.NAMES)
     total = cycle * (args.rounds + 1)
     workers = [Worker(v, total) for v in VARIANTS]
     print(f"machine: {machine()}")
-    print(f"W5: GPT {w.CONFIG}, one name per step, {cycle} names ({sum(len(n) + 1 for n in w.NAMES)} "
-          f"tokens) per pass, {args.rounds} interleaved rounds after a first pass\n")
+    print(
+        f"W5: GPT {w.CONFIG}, one name per step, {cycle} names ({sum(len(n) + 1 for n in w.NAMES)} "
+        f"tokens) per pass, {args.rounds} interleaved rounds after a first pass\n"
+    )
     passes: dict[str, list[float]] = {v: [] for v in VARIANTS}
     gc_share: dict[str, list[float]] = {v: [] for v in VARIANTS}
     losses: dict[str, list[float]] = {v: [] for v in VARIANTS}
@@ -116,17 +122,27 @@ def main() -> int:
         target = TARGETS.get(v)
         ratio = peer / med[v]
         verdict = "" if target is None else f">= {target:g}x: {'met' if ratio >= target else 'MISSED'}"
-        print(f"| {what} | {med[v]:.3f} | {1e3 * med[v] / cycle:.1f} | {tokens / med[v]:,.0f} | "
-              f"{ratio:.1f}x | {verdict} | {100 * statistics.median(gc_share[v]):.0f}% |")
-    print("\nfirst pass (s): " + ", ".join(f"{v} {first[v]:.2f}" for v in VARIANTS)
-          + f"; the compiled variant's first pass traces and compiles each of the "
-            f"{len({len(n) for n in w.NAMES})} name lengths: {first['compiled'] - med['compiled']:.2f} s "
-            "more than a later pass")
+        print(
+            f"| {what} | {med[v]:.3f} | {1e3 * med[v] / cycle:.1f} | {tokens / med[v]:,.0f} | "
+            f"{ratio:.1f}x | {verdict} | {100 * statistics.median(gc_share[v]):.0f}% |"
+        )
+    print(
+        "\nfirst pass (s): "
+        + ", ".join(f"{v} {first[v]:.2f}" for v in VARIANTS)
+        + f"; the compiled variant's first pass traces and compiles each of the "
+        f"{len({len(n) for n in w.NAMES})} name lengths: {first['compiled'] - med['compiled']:.2f} s "
+        "more than a later pass"
+    )
     ref = losses["peer"]
-    print(f"losses over {len(ref)} steps, largest relative difference from (c)'s: "
-          + ", ".join(f"{v} {max(abs(a - b) / abs(b) for a, b in zip(losses[v], ref)):.1e}"
-                      for v in VARIANTS if v != "peer")
-          + f"; first loss {ref[0]!r}, last {ref[-1]!r}")
+    print(
+        f"losses over {len(ref)} steps, largest relative difference from (c)'s: "
+        + ", ".join(
+            f"{v} {max(abs(a - b) / abs(b) for a, b in zip(losses[v], ref)):.1e}"
+            for v in VARIANTS
+            if v != "peer"
+        )
+        + f"; first loss {ref[0]!r}, last {ref[-1]!r}"
+    )
     split: dict[str, dict[str, float]] = {}
     for v in ("binary", "peer"):
         per_pass = [sum(p[k] for p in phases[v]) / args.rounds for k in range(4)]
@@ -138,11 +154,20 @@ def main() -> int:
         s = split[v]
         print(f"| {v} | {s['forward']:.3f} | {s['backward']:.3f} | {s['update']:.3f} | {s['free']:.3f} |")
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": machine(), "median_pass_s": med, "first_pass_s": first, "tokens_per_pass": tokens,
-            "gc_share": {v: statistics.median(g) for v, g in gc_share.items()}, "split": split,
-            "losses": losses,
-        }, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine(),
+                    "median_pass_s": med,
+                    "first_pass_s": first,
+                    "tokens_per_pass": tokens,
+                    "gc_share": {v: statistics.median(g) for v, g in gc_share.items()},
+                    "split": split,
+                    "losses": losses,
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

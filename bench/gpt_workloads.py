@@ -38,8 +38,24 @@ CONFIG = {"vocab_size": 27, "block_size": 16, "n_layer": 1, "n_embd": 16, "n_hea
 LR, BETAS, EPS = 0.01, (0.85, 0.99), 1e-8
 CHARS = "abcdefghijklmnopqrstuvwxyz"  # ids 0-25; the boundary token is 26
 # The names trained on, in this order, round after round: 16 names, 100 positions.
-NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "charlotte", "amelia",
-         "harper", "evelyn", "abigail", "emily", "ella", "liam", "noah", "oliver"]
+NAMES = [
+    "emma",
+    "olivia",
+    "ava",
+    "isabella",
+    "sophia",
+    "mia",
+    "charlotte",
+    "amelia",
+    "harper",
+    "evelyn",
+    "abigail",
+    "emily",
+    "ella",
+    "liam",
+    "noah",
+    "oliver",
+]
 
 
 def tokens(name: str) -> list[int]:

@@ -134,8 +134,15 @@ def test_sizes_are_checked_against_the_parameters_before_building(tmp_path, monk
 def test_a_large_gpt_declared_with_no_weights_is_refused_before_building(tmp_path, monkeypatch):
     """The same for the transformer kinds: a GPT of 10^6-wide layers with no weights."""
     path = tmp_path / "gpt.json"
-    spec = {"type": "GPT", "vocab_size": 27, "block_size": 16, "n_layer": 100, "n_embd": 10**6,
-            "n_head": 4, "norm": "rmsnorm"}
+    spec = {
+        "type": "GPT",
+        "vocab_size": 27,
+        "block_size": 16,
+        "n_layer": 100,
+        "n_embd": 10**6,
+        "n_head": 4,
+        "norm": "rmsnorm",
+    }
     path.write_text(json.dumps({"format": nn.FORMAT, "model": spec, "parameters": {"x": 1.0}}))
     _refuse_building(monkeypatch)
     match = r'\(GPT\) has 1,200,000,070,000,000 parameters, but "parameters" holds 1'
