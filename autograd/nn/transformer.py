@@ -307,15 +307,26 @@ class CausalSelfAttention(Module):
         vs = [self.wv._forward(x) for x in rows]
         return [self.wo._forward(self._attend(q, ks[: t + 1], vs[: t + 1])) for t, q in enumerate(qs)]
 
-    def _attend(self, q: list[Value], keys: list[list[Value]], values: list[list[Value]]) -> list[Value]:
-        """Each head's softmax-weighted sum of the values, the heads side by side."""
+    def head(
+        self, h: int, q: Sequence[Value], keys: Sequence[Sequence[Value]], values: Sequence[Sequence[Value]]
+    ) -> list[Value]:
+        """Head ``h``'s output at the position whose query is ``q`` (``wq``'s output there),
+        over the positions whose keys and values (``wk``'s and ``wv``'s outputs) are given:
+        the softmax over them of ``q . k / sqrt(d)`` on the head's slice of ``d`` entries,
+        weighting their values' slices. A list of ``d`` Values."""
+        _index(h, self.heads, "CausalSelfAttention.head: h")
         d = self.head_dim
+        s = h * d
+        qh = q[s : s + d]
         scale = 1.0 / math.sqrt(d)
+        weights = softmax([dot(qh, k[s : s + d]) * scale for k in keys])
+        return [dot(weights, [v[j] for v in values]) for j in range(s, s + d)]
+
+    def _attend(self, q: list[Value], keys: list[list[Value]], values: list[list[Value]]) -> list[Value]:
+        """Every head's output, side by side."""
         out: list[Value] = []
-        for s in range(0, self.dim, d):
-            qh = q[s : s + d]
-            weights = softmax([dot(qh, k[s : s + d]) * scale for k in keys])
-            out.extend(dot(weights, [v[j] for v in values]) for j in range(s, s + d))
+        for h in range(self.heads):
+            out.extend(self.head(h, q, keys, values))
         return out
 
     def config(self) -> dict[str, Any]:
