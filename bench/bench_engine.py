@@ -32,7 +32,10 @@ class Worker:
         env = dict(os.environ, PYTHONPATH=path)
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "workloads.py"), engine],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
 
     def ask(self, **req: Any) -> dict[str, Any]:
@@ -69,9 +72,12 @@ def main() -> int:
     ap.add_argument("--depths", default="100000,1000000", help="W2 depths, comma-separated")
     ap.add_argument("--w2-repeats", type=int, default=5, help="W2 runs per depth (default 5)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
-    ap.add_argument("--baseline", metavar="GIT_REF",
-                    help="instead: compare this engine with the package of commit GIT_REF (same workloads, "
-                         "W1 and W2, interleaved) in --pairs fresh pairs of worker processes")
+    ap.add_argument(
+        "--baseline",
+        metavar="GIT_REF",
+        help="instead: compare this engine with the package of commit GIT_REF (same workloads, "
+        "W1 and W2, interleaved) in --pairs fresh pairs of worker processes",
+    )
     ap.add_argument("--pairs", type=int, default=5, help="worker pairs for --baseline (default 5)")
     args = ap.parse_args()
     if args.baseline:
@@ -79,8 +85,11 @@ def main() -> int:
 
     have_micrograd = importlib.util.find_spec("micrograd") is not None
     if not have_micrograd:
-        print("micrograd is not installed (pip install micrograd==0.1.0, or `make bench`): "
-              "running this engine alone, no ratios.", file=sys.stderr)
+        print(
+            "micrograd is not installed (pip install micrograd==0.1.0, or `make bench`): "
+            "running this engine alone, no ratios.",
+            file=sys.stderr,
+        )
     have_torch = importlib.util.find_spec("torch") is not None
     have_numpy = importlib.util.find_spec("numpy") is not None
     if not have_torch:
@@ -105,7 +114,7 @@ def main() -> int:
         first_loss[f"{worker.engine}/{style}"] = reply["losses"][0]  # type: ignore[union-attr]
         first_time[f"{worker.engine}/{style}"] = reply["times"][0]  # type: ignore[union-attr]
     for r in range(args.rounds):
-        for worker, style in (jobs if r % 2 == 0 else jobs[::-1]):
+        for worker, style in jobs if r % 2 == 0 else jobs[::-1]:
             reply = worker.ask(kind="w1", style=style, steps=args.steps)  # type: ignore[union-attr]
             times.setdefault(f"{worker.engine}/{style}", []).extend(reply["times"])  # type: ignore[union-attr]
     med = {k: statistics.median(v) for k, v in times.items()}
@@ -115,20 +124,24 @@ def main() -> int:
     print(f"W1: micrograd's demo step, {args.rounds} interleaved rounds x {args.steps} steps back to back")
     print("| engine | neuron built with | median ms/step | speed-up vs micrograd | first loss |")
     print("|---|---|---|---|---|")
-    labels = {"binary": "binary `*` and `+`", "dot": "`dot` + `add_n`",
-              "compiled": "`dot` + `add_n`, `autograd.compile`",
-              "batched": "`autograd.compile(...).batch` over NumPy arrays",
-              "forward": "plain floats, forward only", "tensors": "batched float64 tensors"}
+    labels = {
+        "binary": "binary `*` and `+`",
+        "dot": "`dot` + `add_n`",
+        "compiled": "`dot` + `add_n`, `autograd.compile`",
+        "batched": "`autograd.compile(...).batch` over NumPy arrays",
+        "forward": "plain floats, forward only",
+        "tensors": "batched float64 tensors",
+    }
     for key, m in med.items():
         engine, style = key.split("/")
         ratio = f"{base / m:.1f}x" if base else "n/a"
         print(f"| {engine} | {labels[style]} | {m * 1e3:.2f} | {ratio} | {first_loss[key]!r} |")
     results["w1_first_step_s"] = first_time
-    print(f"first compiled step (trace + code generation + compile): "
-          f"{first_time['autograd/compiled']:.2f} s")
+    print(f"first compiled step (trace + code generation + compile): {first_time['autograd/compiled']:.2f} s")
     if have_numpy:
-        print(f"first batched step (trace + code generation + compile): "
-              f"{first_time['autograd/batched']:.2f} s")
+        print(
+            f"first batched step (trace + code generation + compile): {first_time['autograd/batched']:.2f} s"
+        )
 
     # ---------------------------------------------------------------- W2
     depths = [int(d) for d in args.depths.split(",")]
@@ -159,23 +172,31 @@ def main() -> int:
     results["w2_gc_median_s"] = gc_med
     results["w2_gc_paused_median_s"] = paused_med
     results["w2_floor_median_s"] = floor_med
-    print(f"\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit, "
-          f"{args.w2_repeats} runs per depth")
-    print("| depth | this engine (median s) | of which cyclic GC (s) | with the GC paused (s) "
-          "| bare objects, same graph (s) | micrograd |")
+    print(
+        f"\nW2: chain y = y*0.999 + x*0.001, forward + backward, default recursion limit, "
+        f"{args.w2_repeats} runs per depth"
+    )
+    print(
+        "| depth | this engine (median s) | of which cyclic GC (s) | with the GC paused (s) "
+        "| bare objects, same graph (s) | micrograd |"
+    )
     print("|---|---|---|---|---|---|")
     for d in depths:
         k = str(d)
-        print(f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | {floor_med[k]:.3f} | "
-              f"{peer_w2.get(d, 'not run')[:60]} |")
+        print(
+            f"| {d:,} | {w2_med[k]:.3f} | {gc_med[k]:.3f} | {paused_med[k]:.3f} | {floor_med[k]:.3f} | "
+            f"{peer_w2.get(d, 'not run')[:60]} |"
+        )
     growth = None
     if len(depths) >= 2:
         lo, hi = str(depths[0]), str(depths[-1])
         growth = w2_med[hi] / w2_med[lo]
-        print(f"time at {depths[-1]:,} / time at {depths[0]:,}: {growth:.2f}x "
-              f"(depth ratio {depths[-1] // depths[0]}x); with the GC paused: "
-              f"{paused_med[hi] / paused_med[lo]:.2f}x; bare objects (CPython's floor for one "
-              f"object per node): {floor_med[hi] / floor_med[lo]:.2f}x")
+        print(
+            f"time at {depths[-1]:,} / time at {depths[0]:,}: {growth:.2f}x "
+            f"(depth ratio {depths[-1] // depths[0]}x); with the GC paused: "
+            f"{paused_med[hi] / paused_med[lo]:.2f}x; bare objects (CPython's floor for one "
+            f"object per node): {floor_med[hi] / floor_med[lo]:.2f}x"
+        )
 
     # ---------------------------------------------------------------- W3
     mem_depth = depths[0]
@@ -183,8 +204,10 @@ def main() -> int:
     if peer:
         w3["micrograd"] = peer.ask(kind="w3", depth=mem_depth)
     results["w3"] = w3
-    print(f"\nW3: memory of W2's graph at depth {mem_depth:,} (tracemalloc; micrograd makes its "
-          "constants Values, this engine keeps them on the node)")
+    print(
+        f"\nW3: memory of W2's graph at depth {mem_depth:,} (tracemalloc; micrograd makes its "
+        "constants Values, this engine keeps them on the node)"
+    )
     print("| engine | Values in the graph | bytes per Value | bytes per chain step |")
     print("|---|---|---|---|")
     for engine, r in w3.items():
@@ -197,11 +220,23 @@ def main() -> int:
         checks.append(("W1(a) binary >= 8x faster than micrograd", base / med["autograd/binary"], 8, ">="))
         checks.append(("W1(b) dot >= 20x faster than micrograd", base / med["autograd/dot"], 20, ">="))
         checks.append(("W1 compiled >= 75x faster than micrograd", base / med["autograd/compiled"], 75, ">="))
-    checks.append(("W1 compiled step <= 4x the forward on plain floats",
-                   med["autograd/compiled"] / med["floats/forward"], 4, "<="))
+    checks.append(
+        (
+            "W1 compiled step <= 4x the forward on plain floats",
+            med["autograd/compiled"] / med["floats/forward"],
+            4,
+            "<=",
+        )
+    )
     if tensors and have_numpy:
-        checks.append(("W1 batched replay <= 4x PyTorch on batched tensors",
-                       med["autograd/batched"] / med["torch/tensors"], 4, "<="))
+        checks.append(
+            (
+                "W1 batched replay <= 4x PyTorch on batched tensors",
+                med["autograd/batched"] / med["torch/tensors"],
+                4,
+                "<=",
+            )
+        )
     if growth is not None:
         checks.append((f"W2 time({depths[-1]:,}) <= 12x time({depths[0]:,})", growth, 12, "<="))
     checks.append(("W3 <= 120 bytes per Value", w3["autograd"]["bytes_per_value"], 120, "<="))
@@ -231,17 +266,24 @@ def compare(args: argparse.Namespace) -> int:
     each ratio current / baseline (below 1: the current code is faster).
     """
     root = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
-    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
-    ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
-                         check=True, capture_output=True, text=True).stdout.strip()
+    ref = subprocess.run(
+        ["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     styles = ["binary", "dot", "compiled"]
     styles += ["batched"] if importlib.util.find_spec("numpy") else []
     depths = [int(d) for d in args.depths.split(",")]
     print(f"machine: {machine()}")
-    print(f"current tree against baseline {ref}: {args.pairs} pairs of fresh workers, W1 {args.rounds} "
-          f"interleaved rounds x {args.steps} steps per pair, W2 {args.w2_repeats} runs per depth per pair\n")
+    print(
+        f"current tree against baseline {ref}: {args.pairs} pairs of fresh workers, W1 {args.rounds} "
+        f"interleaved rounds x {args.steps} steps per pair, W2 {args.w2_repeats} runs per depth per pair\n"
+    )
     rows: dict[str, list[tuple[float, float]]] = {}
     for pair in range(args.pairs):
         workers = [Worker("autograd", label="current"), Worker("autograd", label="baseline", root=root)]
@@ -269,10 +311,14 @@ def compare(args: argparse.Namespace) -> int:
             new = statistics.median(times[("current", key)])
             old = statistics.median(times[("baseline", key)])
             rows.setdefault(key, []).append((new, old))
-        print(f"pair {pair + 1}: " + ", ".join(f"{k} {v[-1][0] / v[-1][1]:.3f}" for k, v in rows.items()),
-              flush=True)
-    print("\n| workload | current median (per pair) | baseline median (per pair) | current / baseline, "
-          "median over pairs |")
+        print(
+            f"pair {pair + 1}: " + ", ".join(f"{k} {v[-1][0] / v[-1][1]:.3f}" for k, v in rows.items()),
+            flush=True,
+        )
+    print(
+        "\n| workload | current median (per pair) | baseline median (per pair) | current / baseline, "
+        "median over pairs |"
+    )
     print("|---|---|---|---|")
     for key, pairs in rows.items():
         unit, scale = ("ms", 1e3) if key.startswith("W1") else ("s", 1.0)

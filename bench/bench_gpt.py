@@ -81,10 +81,16 @@ def main() -> int:
     ap.add_argument(
         "--rounds", type=int, default=7, help="interleaved rounds after the first pass (default 7)"
     )
+    ap.add_argument(
+        "--gc-paused-rounds",
+        type=int,
+        default=3,
+        help="further rounds with the cyclic garbage collector off during the steps (default 3)",
+    )
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     args = ap.parse_args()
     cycle = len(w.NAMES)
-    total = cycle * (args.rounds + 1)
+    total = cycle * (args.rounds + 1 + args.gc_paused_rounds)
     workers = [Worker(v, total) for v in VARIANTS]
     print(f"machine: {machine()}")
     print(
@@ -95,18 +101,22 @@ def main() -> int:
     gc_share: dict[str, list[float]] = {v: [] for v in VARIANTS}
     losses: dict[str, list[float]] = {v: [] for v in VARIANTS}
     phases: dict[str, list[list[float]]] = {v: [] for v in VARIANTS}
+    paused: dict[str, list[float]] = {v: [] for v in VARIANTS}
     first: dict[str, float] = {}
     tokens = 0
-    for r in range(args.rounds + 1):
+    for r in range(args.rounds + 1 + args.gc_paused_rounds):
         order = workers if r % 2 == 0 else workers[::-1]
         for worker in order:
-            reply = worker.ask(steps=cycle)
+            reply = worker.ask(steps=cycle, gc_paused=r > args.rounds)
             v = worker.variant
             seconds = sum(reply["times"])
             losses[v].extend(reply["losses"])
             if r == 0:
                 first[v] = seconds
                 tokens = sum(reply["tokens"])
+                continue
+            if r > args.rounds:
+                paused[v].append(seconds)
                 continue
             passes[v].append(seconds)
             gc_share[v].append(reply["gc_time"] / seconds)
@@ -126,6 +136,16 @@ def main() -> int:
             f"| {what} | {med[v]:.3f} | {1e3 * med[v] / cycle:.1f} | {tokens / med[v]:,.0f} | "
             f"{ratio:.1f}x | {verdict} | {100 * statistics.median(gc_share[v]):.0f}% |"
         )
+    if args.gc_paused_rounds:
+        pmed = {v: statistics.median(t) for v, t in paused.items()}
+        print(
+            f"\nwith the cyclic garbage collector off during the steps ({args.gc_paused_rounds} more rounds; "
+            "it runs after each pass, untimed):"
+        )
+        print("| variant | median s per pass | tokens/s | speed-up vs (c) |")
+        print("|---|---|---|---|")
+        for v in VARIANTS:
+            print(f"| {v} | {pmed[v]:.3f} | {tokens / pmed[v]:,.0f} | {pmed['peer'] / pmed[v]:.1f}x |")
     print(
         "\nfirst pass (s): "
         + ", ".join(f"{v} {first[v]:.2f}" for v in VARIANTS)
@@ -145,7 +165,7 @@ def main() -> int:
     )
     split: dict[str, dict[str, float]] = {}
     for v in ("binary", "peer"):
-        per_pass = [sum(p[k] for p in phases[v]) / args.rounds for k in range(4)]
+        per_pass = [sum(p[k] for p in phases[v][: args.rounds * cycle]) / args.rounds for k in range(4)]
         split[v] = dict(zip(("forward", "backward", "update", "free"), per_pass))
     print("\nwhere (a) and (c) spend a pass (s, mean over the rounds):")
     print("| variant | forward | backward | Adam update (plain floats) | freeing the graph |")
@@ -162,6 +182,7 @@ def main() -> int:
                     "first_pass_s": first,
                     "tokens_per_pass": tokens,
                     "gc_share": {v: statistics.median(g) for v, g in gc_share.items()},
+                    "gc_paused_pass_s": {v: statistics.median(t) for v, t in paused.items() if t},
                     "split": split,
                     "losses": losses,
                 },

@@ -235,10 +235,14 @@ def make(variant: str, total_steps: int, seed: int = 42) -> Any:
     raise ValueError(f"unknown variant {variant!r}")
 
 
-def run_steps(job: Any, start: int, k: int, clock: Callable[[], float] = time.perf_counter) -> dict[str, Any]:
+def run_steps(
+    job: Any, start: int, k: int, clock: Callable[[], float] = time.perf_counter, *, gc_paused: bool = False
+) -> dict[str, Any]:
     """Steps ``start`` to ``start + k - 1`` (cycling through NAMES): their times, losses and
     token counts, the seconds spent in the cyclic garbage collector, and (for the
-    microgpt-style variants) each step's forward, backward, update and freeing times."""
+    microgpt-style variants) each step's forward, backward, update and freeing times.
+    ``gc_paused``: the collector is off during the steps and runs once after them, untimed
+    (what the engines cost without it; the peer's cyclic garbage waits until then)."""
     times, losses, counts = [], [], []
     gc_time = [0.0]
     began = [0.0]
@@ -252,6 +256,8 @@ def run_steps(job: Any, start: int, k: int, clock: Callable[[], float] = time.pe
     phases = getattr(job, "phases", None)
     first_phase = len(phases) if phases is not None else 0
     gc.callbacks.append(on_gc)
+    if gc_paused:
+        gc.disable()
     try:
         for s in range(start, start + k):
             toks = tokens(NAMES[s % len(NAMES)])
@@ -261,6 +267,9 @@ def run_steps(job: Any, start: int, k: int, clock: Callable[[], float] = time.pe
             counts.append(len(toks) - 1)
     finally:
         gc.callbacks.remove(on_gc)
+        if gc_paused:
+            gc.enable()
+            gc.collect()
     out = {"times": times, "losses": losses, "tokens": counts, "gc_time": gc_time[0]}
     if phases is not None:
         out["phases"] = phases[first_phase:]
@@ -272,7 +281,7 @@ def main(variant: str, total_steps: int) -> None:
     done = 0
     for line in sys.stdin:
         req = json.loads(line)
-        out = run_steps(job, done, req["steps"])
+        out = run_steps(job, done, req["steps"], gc_paused=req.get("gc_paused", False))
         done += req["steps"]
         print(json.dumps(out), flush=True)
 

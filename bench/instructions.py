@@ -50,7 +50,10 @@ def count(root: Path, kind: str, style: str, steps: int, depth: int) -> int:
         env = dict(os.environ, PYTHONPATH=str(root), PYTHONHASHSEED="0")
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", script],
-            env=env, capture_output=True, text=True, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"valgrind failed ({kind} {style}):\n{proc.stderr[-2000:]}")
@@ -68,11 +71,16 @@ def main() -> int:
     ap.add_argument("--depth", type=int, default=20000, help="W2 depth (default 20000)")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="autograd-baseline-"))
-    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", args.baseline, "autograd"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-    ref = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
-                         check=True, capture_output=True, text=True).stdout.strip()
+    ref = subprocess.run(
+        ["git", "-C", str(HERE.parent), "rev-parse", "--short", args.baseline],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     jobs = [("w1", s) for s in args.styles.split(",") if s] + [("w2", "chain")]
     print(f"instructions per step (callgrind), current tree against {ref}, {args.steps} measured steps\n")
     print("| workload | current | baseline | current / baseline |")
