@@ -322,3 +322,18 @@ def test_forward_checks_tokens_positions_and_the_cache():
     assert [len(c) for c in cache] == [0]
     with pytest.raises(ValueError, match="expected 2 to 4 tokens"):
         model.loss([0, 1, 2, 3, 4])
+
+
+def test_attention_output_is_wo_of_the_heads_side_by_side():
+    """head(h, ...) is one head's slice; wo applied to all heads side by side is the module's
+    output, and each head's softmax weights sum to 1."""
+    attn = CausalSelfAttention(6, 3, std=0.5, seed=4)
+    xs = _vectors(3, 6, seed=5)
+    q = attn.wq(xs[2])
+    keys = [attn.wk(x) for x in xs]
+    values = [attn.wv(x) for x in xs]
+    heads = [v for h in range(3) for v in attn.head(h, q, keys, values)]
+    assert [v.data for v in attn.wo(heads)] == [v.data for v in attn.forward_sequence(xs)[2]]
+    assert len(attn.head(1, q, keys, values)) == attn.head_dim == 2
+    with pytest.raises(ValueError, match=r"h: expected an int in \[0, 3\), got 3"):
+        attn.head(3, q, keys, values)
