@@ -58,9 +58,11 @@ M = TypeVar("M", bound="Module")
 
 # ---------------------------------------------------------------------------- helpers
 def generator(seed: object, what: str) -> Any:
-    """The generator ``seed`` stands for (see ``Seed``): the ``random`` module itself for None."""
+    """The generator ``seed`` stands for (see ``Seed``): for None the instance behind the
+    ``random`` module's functions (so ``random.seed(1337)`` applies), which a module can hand
+    on to the modules it builds."""
     if seed is None:
-        return random
+        return random._inst  # the random module's functions are its bound methods
     if isinstance(seed, random.Random):
         return seed
     if type(seed) is int:
