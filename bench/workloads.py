@@ -64,10 +64,13 @@ def initial_weights(sizes: list[int], seed: int = 1) -> list[tuple[list[list[flo
 class MLP:
     """A micrograd-style MLP over any engine's Value class: relu hidden layers, linear output."""
 
-    def __init__(self, value_cls: Any, weights: list[tuple[list[list[float]], list[float]]],
-                 dot: Any = None) -> None:
-        self.layers = [([[value_cls(w) for w in row] for row in rows], [value_cls(b) for b in bs])
-                       for rows, bs in weights]
+    def __init__(
+        self, value_cls: Any, weights: list[tuple[list[list[float]], list[float]]], dot: Any = None
+    ) -> None:
+        self.layers = [
+            ([[value_cls(w) for w in row] for row in rows], [value_cls(b) for b in bs])
+            for rows, bs in weights
+        ]
         self.params = [p for rows, bs in self.layers for row, b in zip(rows, bs) for p in (*row, b)]
         self.dot = dot
 

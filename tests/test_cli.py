@@ -32,21 +32,21 @@ def test_no_command_is_a_usage_error(capsys):
 
 
 def test_parser_has_every_command_and_usage_error_is_the_librarys():
-    """build_parser offers graph, demo, train and predict; autograd.cli.UsageError is autograd.errors'."""
+    """build_parser offers graph, demo, train, predict and gpt; cli.UsageError is autograd.errors'."""
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command")
-    assert list(commands.choices) == ["graph", "demo", "train", "predict"]
+    assert list(commands.choices) == ["graph", "demo", "train", "predict", "gpt"]
     assert cli.UsageError is errors.UsageError and cli.UsageError.__module__ == "autograd.cli"
     assert main is cli.main
 
 
 def test_python_dash_m_autograd_is_main(tmp_path):
-    """python -m autograd runs the same main: its --help lists the four commands."""
+    """python -m autograd runs the same main: its --help lists the five commands."""
     result = autograd_cli("--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     listed = [line.split()[0] for line in lines if line[:4] == "    " and line[4:5] != " "]
-    assert listed == ["graph", "demo", "train", "predict"]
+    assert listed == ["graph", "demo", "train", "predict", "gpt"]
 
 
 def _bad_files(tmp: Path) -> dict[str, Path]:

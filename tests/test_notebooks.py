@@ -56,8 +56,8 @@ def _code_cells(nb: Any) -> list[Any]:
 
 
 def test_there_are_notebooks() -> None:
-    """The course's six notebooks are there, numbered in reading order."""
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+    """The course's seven notebooks are there, numbered in reading order."""
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -2,7 +2,7 @@
 
 Each command is a module of this package whose ``add_command(subparsers)`` adds an argparse
 subparser, with a ``run`` default that is a function ``(args) -> int`` returning the exit
-status: ``graph`` (``autograd.cli.graph``), ``demo``, ``train`` and ``predict``. A command
+status: ``graph`` (``autograd.cli.graph``), ``demo``, ``train``, ``predict`` and ``gpt``. A command
 reports a user mistake (bad argument, unreadable file, bad expression) by raising
 :class:`UsageError`; ``main`` prints it and exits with status 2, as argparse does for its own
 errors.
@@ -22,7 +22,7 @@ __all__ = ["main", "build_parser", "UsageError"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    from autograd.cli import demo, graph, predict, train  # loaded when the command line runs
+    from autograd.cli import demo, gpt, graph, predict, train  # loaded when the command line runs
 
     parser = argparse.ArgumentParser(
         prog="autograd",
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"autograd {autograd.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (graph, demo, train, predict):
+    for command in (graph, demo, train, predict, gpt):
         command.add_command(commands)
     return parser
 

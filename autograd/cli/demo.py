@@ -1,5 +1,6 @@
 """``autograd demo``: micrograd's demo. Train MLP(2, [16, 16, 1]) on two moons with the hinge
 loss, then write the decision boundary (PNG), one neuron's graph (SVG) and the model (JSON).
+``autograd demo gpt`` trains microgpt's model on first names instead (``autograd.cli.gpt``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def _render_neuron(model: MLP, inputs: Features, path: Path) -> Path:
 
 def run_demo(args: argparse.Namespace) -> int:
     """``autograd demo``: micrograd's demo (MLP 2-16-16-1, hinge loss, 100 moons points)."""
+    if args.what == "gpt":
+        from autograd.cli import gpt
+
+        return gpt.run_demo(args)
     out = Path(args.out)
     try:
         plots.require_matplotlib()  # fail before training, not after
@@ -64,7 +69,7 @@ def run_demo(args: argparse.Namespace) -> int:
     task = Task.for_labels("hinge", y)
     model = MLP(2, [16, 16, 1], seed=args.seed)
     optimizer = SGD(model.parameters(), lr=1.0)
-    steps = args.steps
+    steps = args.steps or 100
     print(f"autograd demo: {model!r}, {len(model.parameters())} parameters, {len(inputs)} moons points")
     fit(
         model,
@@ -121,9 +126,17 @@ def add_command(subparsers: Any) -> None:
             "as JSON into the output folder."
         ),
     )
+    demo.add_argument(
+        "what",
+        nargs="?",
+        choices=("moons", "gpt"),
+        default="moons",
+        help="moons: micrograd's demo (the default); gpt: microgpt's model trained on first names, "
+        "then names sampled from it (needs the text extra)",
+    )
     demo.add_argument("--out", default="autograd-demo", help="output folder (default: %(default)s)")
     demo.add_argument(
-        "--steps", type=positive_int, default=100, help="training steps (default: %(default)s)"
+        "--steps", type=positive_int, default=None, help="training steps (default: 100; 1000 for gpt)"
     )
     demo.add_argument(
         "--samples", type=sample_count, default=100, help="moons points (default: %(default)s)"
