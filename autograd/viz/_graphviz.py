@@ -21,7 +21,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from autograd.errors import AutogradError, GraphvizNotFoundError
+from autograd.errors import GraphvizError, GraphvizNotFoundError
 
 __all__ = ["GraphvizError", "DOT_TIMEOUT", "INSTALL_HINT", "run_dot"]
 
