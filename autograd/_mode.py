@@ -3,9 +3,10 @@ are watched for non-finite values (``detect_anomaly``).
 
 Both settings live in ``contextvars.ContextVar``s, so each thread and each asyncio task has
 its own. This module is at the bottom of the package: every recorded operation reads
-``recording()``, a ContextVar's own ``get`` (a C method), which returns False (nothing is
-recorded), True (the usual case) or ``WATCHING`` (recording with anomaly detection on). The
-hot paths test ``mode is True`` first, so anomaly detection costs nothing when it is off.
+``recording()``, a ContextVar's own ``get`` (a C method), which returns True (the usual
+case), False (nothing is recorded) or ``WATCHING`` (recording with anomaly detection on, a
+falsy value: the hot paths test ``if recording():`` and look for WATCHING only where they
+would otherwise make a leaf), so anomaly detection costs nothing when it is off.
 
 A mode object keeps no state of its own: what it must restore is kept in a per-context
 stack, so one object (a decorator, say) may be entered by several threads or tasks at once.
@@ -35,12 +36,14 @@ __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "is_an
 
 
 class _Watching:
-    """The recording mode while anomaly detection is on: truthy, and not ``True``."""
+    """The recording mode while anomaly detection is on. It is falsy on purpose: the hot
+    paths test ``if recording():`` exactly as they did before anomaly detection existed, and
+    only the branch for "not recording" asks whether the mode is WATCHING."""
 
     __slots__ = ()
 
     def __bool__(self) -> bool:
-        return True
+        return False
 
     def __repr__(self) -> str:
         return "WATCHING"
@@ -60,7 +63,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def is_grad_enabled() -> bool:
     """True when operations record the graph."""
-    return bool(_MODE.get())
+    mode = _MODE.get()
+    return mode is True or mode is WATCHING
 
 
 def is_anomaly_enabled() -> bool:
@@ -209,4 +213,4 @@ class detect_anomaly(_Mode):  # noqa: N801
     """
 
     def _modes(self) -> tuple[Any, bool]:
-        return (WATCHING if _MODE.get() else False), True
+        return (WATCHING if is_grad_enabled() else False), True

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd._mode import recording
+from autograd._mode import WATCHING, recording
 from autograd._numbers import check_number
 from autograd.errors import MissingRuleError
 
@@ -367,7 +367,7 @@ def apply(prim: Primitive, *args: Any) -> Any:
     if out.__class__ is not float:
         out = _result(out, prim.name)
     m = recording()
-    if not m or not parents:
+    if (not m and m is not WATCHING) or not parents:
         return _leaf(out)
     partials = prim.derivative(out, *datas)
     if len(partials) != count - prim.params:
@@ -384,7 +384,7 @@ def apply(prim: Primitive, *args: Any) -> Any:
     if prim.name not in _BUILTIN:  # a user's rule: make sure it gave one float per input
         partials = [_as_float(p, prim.name) for p in partials]
     node = _make(out, prim.name, parents, partials, None if template is None else tuple(template))
-    return node if m is True else _watch(node)
+    return node if m else _watch(node)
 
 
 def parent_partials(prim: Primitive, operands: Sequence[Any], partials: Sequence[Any]) -> list[Any]:
@@ -821,10 +821,10 @@ def add_n(values: Iterable[Any]) -> Any:
     inputs, datas = _values_and_data(tuple(values), "add_n")
     out = sum(datas)
     m = recording()
-    if not m:
+    if not m and m is not WATCHING:
         return _leaf(out)
     node = _make(out, "add_n", inputs, (1.0,) * len(inputs))
-    return node if m is True else _watch(node)
+    return node if m else _watch(node)
 
 
 def dot(xs: Iterable[Any], ys: Iterable[Any]) -> Any:
@@ -843,10 +843,10 @@ def dot(xs: Iterable[Any], ys: Iterable[Any]) -> Any:
     xd, yd = datas[:n], datas[n:]
     out = sum(map(operator.mul, xd, yd))
     m = recording()
-    if not m:
+    if not m and m is not WATCHING:
         return _leaf(out)
     node = _make(out, "dot", inputs, yd + xd)
-    return node if m is True else _watch(node)
+    return node if m else _watch(node)
 
 
 def _values_and_data(args: tuple[Any, ...], op: str) -> tuple[tuple[Any, ...], list[float]]:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from autograd import graph as _graph
 from autograd import ops as _ops
 from autograd._mode import is_anomaly_enabled as _watching
+from autograd._mode import WATCHING as _WATCHING
 from autograd._mode import recording as _recording
 from autograd._numbers import Number, check_number
 from autograd.errors import AnomalyError
@@ -298,13 +299,14 @@ class Value:
             out: Value = _new(Value)
             out.data = self.data + other.data  # type: ignore[union-attr]
             out.grad = 0.0
-            m = _recording()
-            if m:
+            if _recording():
                 out._tag = "add"
                 out._a = self
                 out._b = other
                 out._da = out._db = 1.0
-                return out if m is True else _watch(out)
+                return out
+            if _recording() is _WATCHING:  # detect_anomaly: the generic path records and watches
+                return _ops.apply(_ops.ADD, self, other)  # type: ignore[no-any-return]
         else:
             if cls is float:
                 c: float = other  # type: ignore[assignment]
@@ -315,14 +317,15 @@ class Value:
             out = _new(Value)
             out.data = self.data + c
             out.grad = 0.0
-            m = _recording()
-            if m:
+            if _recording():
                 out._tag = "add"
                 out._a = self
                 out._b = c
                 out._da = 1.0
                 out._db = None
-                return out if m is True else _watch(out)
+                return out
+            if _recording() is _WATCHING:
+                return _ops.apply(_ops.ADD, self, c)  # type: ignore[no-any-return]
         out._tag = ""
         out._a = out._b = out._da = out._db = None
         return out
@@ -337,14 +340,15 @@ class Value:
             b = other.data  # type: ignore[union-attr]
             out.data = a * b
             out.grad = 0.0
-            m = _recording()
-            if m:
+            if _recording():
                 out._tag = "mul"
                 out._a = self
                 out._b = other
                 out._da = b
                 out._db = a
-                return out if m is True else _watch(out)
+                return out
+            if _recording() is _WATCHING:
+                return _ops.apply(_ops.MUL, self, other)  # type: ignore[no-any-return]
         else:
             if cls is float:
                 c: float = other  # type: ignore[assignment]
@@ -355,13 +359,14 @@ class Value:
             out = _new(Value)
             out.data = self.data * c
             out.grad = 0.0
-            m = _recording()
-            if m:
+            if _recording():
                 out._tag = "mul"
                 out._a = self
                 out._b = out._da = c
                 out._db = None
-                return out if m is True else _watch(out)
+                return out
+            if _recording() is _WATCHING:
+                return _ops.apply(_ops.MUL, self, c)  # type: ignore[no-any-return]
         out._tag = ""
         out._a = out._b = out._da = out._db = None
         return out
@@ -383,24 +388,10 @@ class Value:
 
     def __truediv__(self, other: Value | Number) -> Value:
         # one div node computed as the floats' quotient; a number stays a constant on it
-        a = self.data
         if isinstance(other, Value):
-            b = other.data
-            data = _DIV.forward(a, b)
-            m = _recording()
-            if not m:
-                return _leaf(data)
-            out = _make(data, "div", (self, other), _DIV.derivative(data, a, b))
-            return out if m is True else _watch(out)
+            return _binary(_DIV, self, other)
         c = _constant(other)
-        if c is NotImplemented:
-            return NotImplemented
-        data = _DIV.forward(a, c)
-        m = _recording()
-        if not m:
-            return _leaf(data)
-        out = _make(data, "div", (self,), _DIV.derivative(data, a, c)[:1], (None, c))
-        return out if m is True else _watch(out)
+        return NotImplemented if c is NotImplemented else _with_constant(_DIV, self, c)
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _constant(other)
@@ -411,16 +402,16 @@ class Value:
         b = self.data
         data = _DIV.forward(c, b)
         m = _recording()
-        if not m:
+        if not m and m is not _WATCHING:
             return _leaf(data)
         out = _make(data, "div", (self,), _DIV.derivative(data, c, b)[1:], (c, None))
-        return out if m is True else _watch(out)
+        return out if m else _watch(out)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
             return _ops.apply(_ops.VPOW, self, exponent)  # type: ignore[no-any-return]
         c = _constant(exponent)
-        return NotImplemented if c is NotImplemented else _ops.apply(_ops.POW, self, c)
+        return NotImplemented if c is NotImplemented else _with_constant(_ops.POW, self, c)
 
     def __rpow__(self, base: Number) -> Value:
         c = _constant(base)
@@ -462,8 +453,7 @@ class Value:
         out: Value = _new(Value)
         out.grad = 0.0
         out._b = out._db = None
-        m = _recording()
-        if m:
+        if _recording():
             out._tag = "relu"
             out._a = self
             if x > 0:
@@ -472,8 +462,8 @@ class Value:
             else:
                 out.data = 0.0 if x <= 0 else x  # nan stays nan
                 out._da = 0.0
-            if m is not True:
-                _watch(out)
+        elif _recording() is _WATCHING:
+            return _ops.apply(_ops.RELU, self)  # type: ignore[no-any-return]
         else:
             out.data = x if x > 0 else (0.0 if x <= 0 else x)
             out._tag = ""
@@ -592,14 +582,58 @@ def _make(
     return out
 
 
+# The built-in ops' common shapes, with _make's slot writes inlined (the rules table's forward
+# and derivative are still what computes them; tests check these against ops.apply).
 def _unary(prim: _ops.Primitive, x: Value) -> Value:
     """``prim`` applied to one Value: the rules table's forward and derivative, one node."""
-    data = prim.forward(x.data)
+    a = x.data
+    data = prim.forward(a)
     m = _recording()
-    if not m:
+    if not m and m is not _WATCHING:
         return _leaf(data)
-    out = _make(data, prim.name, (x,), prim.derivative(data, x.data))
-    return out if m is True else _watch(out)
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._tag = prim.name
+    out._a = x
+    out._b = out._db = None
+    out._da = prim.derivative(data, a)[0]
+    return out if m else _watch(out)
+
+
+def _with_constant(prim: _ops.Primitive, x: Value, c: float) -> Value:
+    """``prim(x, c)`` with the number ``c`` kept on the node (``x / 2``, ``x ** 3``)."""
+    a = x.data
+    data = prim.forward(a, c)
+    m = _recording()
+    if not m and m is not _WATCHING:
+        return _leaf(data)
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._tag = prim.name
+    out._a = x
+    out._b = c
+    out._da = prim.derivative(data, a, c)[0]
+    out._db = None
+    return out if m else _watch(out)
+
+
+def _binary(prim: _ops.Primitive, x: Value, y: Value) -> Value:
+    """``prim(x, y)`` of two Values."""
+    a, b = x.data, y.data
+    data = prim.forward(a, b)
+    m = _recording()
+    if not m and m is not _WATCHING:
+        return _leaf(data)
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._tag = prim.name
+    out._a = x
+    out._b = y
+    out._da, out._db = prim.derivative(data, a, b)
+    return out if m else _watch(out)
 
 
 _DIV = _ops.DIV

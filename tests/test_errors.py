@@ -15,6 +15,7 @@ KINDS = {
     "TraceMismatchError": RuntimeError,
     "ExpressionError": ValueError,
     "GraphTooLargeError": ValueError,
+    "GraphvizError": RuntimeError,
     "GraphvizNotFoundError": RuntimeError,
     "GradcheckError": AssertionError,
     "ModelFileError": ValueError,
