@@ -180,17 +180,23 @@ def test_registered_ops_replay_through_their_rules(rules_table):
 
 # --------------------------------------------------------------------------- guards
 def test_another_argument_structure_retraces():
-    """Another number of arguments or another list length gets its own trace; one Value
-    passed twice needs none (arguments are recorded as leaves of their own)."""
+    """Another number of arguments or another list length gets its own trace, and so does one
+    Value passed twice (one leaf, as on the dynamic engine); then that trace is replayed."""
     step = compile(lambda *xs: autograd.add_n([x * x for x in xs]))
     assert step(1.0, 2.0) == 5.0
     assert step(1.0, 2.0, 3.0) == 14.0
     assert step.traces == 2
     assert step(3.0, 4.0) == 25.0
     x = Value(3.0)
-    assert step(x, x) == 18.0  # both arguments' gradients go to x
+    assert step(x, x) == 18.0  # both arguments' gradients go to x, once
     assert x.grad == 12.0
-    assert step.traces == 2
+    assert step.traces == 3
+    y = Value(2.0)
+    assert step(y, y) == 8.0
+    assert y.grad == 8.0
+    assert step(x, y) == 13.0
+    assert (x.grad, y.grad) == (18.0, 12.0)
+    assert step.traces == 3
     lists = compile(lambda xs: autograd.add_n(xs))
     assert lists([1.0, 2.0]) == 3.0
     assert lists([1.0, 2.0, 3.0]) == 6.0
@@ -209,7 +215,8 @@ def test_replacing_a_rule_retraces(rules_table):
 
 def test_a_value_argument_that_is_also_a_leaf_the_function_uses():
     """Passing f's own parameter as its argument, then another Value: each call is what the
-    dynamic engine computes (the argument is never confused with the parameter)."""
+    dynamic engine computes (the argument is never confused with the parameter); the
+    parameter as argument has a trace of its own, in which x is w."""
     w = Value(2.0)
     step = compile(lambda x: w * x)
     assert step(w) == 4.0
@@ -218,7 +225,10 @@ def test_a_value_argument_that_is_also_a_leaf_the_function_uses():
     assert step(v) == 10.0
     assert (w.grad, v.grad) == (4.0 + 5.0, 2.0)
     assert step(3.0) == 6.0
-    assert step.traces == 1
+    assert step(w) == 4.0
+    assert step.traces == 2
+    same = compile(lambda x: x * 10 if x is w else x * 3)
+    assert (same(w), same(v), same(w)) == (20.0, 15.0, 20.0)
 
 
 def test_data_dependent_branches_are_replayed_as_traced_without_check():
