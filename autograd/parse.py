@@ -24,6 +24,7 @@ import ast
 import math
 import numbers
 import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,7 +93,9 @@ def _parse(text: object) -> tuple[str, ast.expr]:
     if "\n" in text or "\r" in text:
         raise ExpressionError("the expression must be on one line", text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # an invalid escape in a string literal (refused below)
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
         if error.msg.startswith("Exceeds the limit"):  # an int literal of more than 4,300 digits
             limit = sys.get_int_max_str_digits()
@@ -106,6 +109,17 @@ def _parse(text: object) -> tuple[str, ast.expr]:
     return text.strip(), tree.body
 
 
+def _column(text: str, node: ast.AST) -> int:
+    """The 1-based column of ``node`` in the one-line ``text``, in characters (the syntax
+    tree counts UTF-8 bytes); 0 if the node has no position."""
+    offset = getattr(node, "col_offset", None)
+    if offset is None:
+        return 0
+    if text.isascii():
+        return offset + 1
+    return len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")) + 1
+
+
 def _check(text: str, root: ast.expr) -> list[str]:
     """Check every node of the tree against the allow-list; the variable names, in order."""
     allowed = functions()
@@ -113,7 +127,7 @@ def _check(text: str, root: ast.expr) -> list[str]:
     stack: list[ast.AST] = [root]
     while stack:
         node = stack.pop()
-        column = getattr(node, "col_offset", -1) + 1
+        column = _column(text, node)
         if isinstance(node, ast.Constant):
             number = node.value
             if type(number) is not int and type(number) is not float:
@@ -255,7 +269,7 @@ def build(text: str, values: Mapping[str, Number]) -> tuple[Value, dict[str, Val
         try:
             results.append(_compute(node, args, leaves))
         except (ArithmeticError, ValueError, TypeError) as error:  # TypeError: clamp(x, y, 1)
-            column = getattr(node, "col_offset", -1) + 1
+            column = _column(text, node)
             reason = "the result is too large" if isinstance(error, OverflowError) else str(error)
             raise ExpressionError(f"cannot compute this part: {reason}", text, column) from None
     out = results[0]

@@ -73,6 +73,7 @@ class _Program:
     forward: Callable[..., Any] | None = None
     source: str = ""
     batch: dict[bool, Callable[..., Any]] | None = None
+    each: Callable[..., Any] | None = None  # the scalar replay returning the leaves' gradients
 
 
 Recording = tuple[Value, list[Value], list[Value]]
@@ -371,15 +372,16 @@ class CompiledFunction:
         flags: list[str] = []
         try:
             # NumPy notes an overflow, a division by zero or an invalid operation and goes on
-            # with inf or nan, as floats do; the dynamic engine raises for some of them
-            # (exp, log, /), so a batch with any flag is checked example by example.
+            # with inf or nan; floats do the same in some places and raise in others (exp,
+            # log, /), and NumPy's inf and nan are not always Python's ((-inf) ** 0.5). So a
+            # batch with any such flag is replayed example by example on floats instead.
             with np.errstate(all="call", under="ignore", call=lambda err, flag: flags.append(err)):
                 values, arg_grads, leaf_grads, aux_values = fn(columns, g)
-        except (ArithmeticError, ValueError) as exc:  # a rule's own domain check (a Value exponent)
-            self._raise_for_example(arrays, spec, real)
-            raise exc from None
+        except (ArithmeticError, ValueError):  # a rule's own domain check (a Value exponent)
+            flags.append("error")
         if flags:
-            self._raise_for_example(arrays, spec, real)
+            results = self._by_example(prog, arrays, g, spec, real, per_example)
+            values, arg_grads, leaf_grads, aux_values = results
         values = np.broadcast_to(np.asarray(values, dtype=np.float64), (n,)).copy()
         grads = []
         col = 0
@@ -399,17 +401,50 @@ class CompiledFunction:
         aux_arrays = tuple(np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)).copy() for a in aux_values)
         return BatchResult(values, tuple(grads), pairs, aux_arrays)
 
-    def _raise_for_example(self, arrays: list[Any], spec: tuple[Any, ...], real: frozenset[int]) -> None:
-        """Record f on Values for each example in turn and raise the dynamic engine's error
-        for the first one it fails on (with a note naming the example); return if none fails."""
-        for k in range(arrays[0].shape[0]):
+    def _by_example(
+        self,
+        prog: _Program,
+        arrays: list[Any],
+        g: Any,
+        spec: tuple[Any, ...],
+        real: frozenset[int],
+        per_example: bool,
+    ) -> tuple[Any, list[Any], list[Any], list[Any]]:
+        """The batch's results from the scalar replay, one example at a time: what the dynamic
+        engine gives each example, IEEE infinities and nans included. Where an example fails,
+        f is recorded on Values for it, which raises the engine's error (noted with the
+        example); the batch then fails."""
+        import numpy as np
+
+        if prog.each is None:
+            consts: dict[str, Any] = {}
+            src = scalar_source(prog.trace, consts, backward=True, return_leaf_grads=True)
+            prog.each = build(src, {**NAMESPACE, **consts}, prog.leaves, self._name)
+        n = arrays[0].shape[0]
+        rows: list[tuple[Any, ...]] = []
+        for k in range(n):
             flat: list[Any] = []
             flatten(tuple(a[k].tolist() for a in arrays), flat)
             try:
-                self._record(flat, spec, real)
-            except (ArithmeticError, ValueError) as err:
-                err.add_note(f"in example {k} of the batch")
+                rows.append(prog.each(flat, float(g[k])))
+            except (ArithmeticError, ValueError) as exc:
+                try:
+                    self._record(flat, spec, real)
+                except (ArithmeticError, ValueError) as err:
+                    err.add_note(f"in example {k} of the batch")
+                    raise
+                exc.add_note(f"in example {k} of the batch (f takes another branch there)")
                 raise
+        values = np.array([r[0] for r in rows], dtype=np.float64)
+        arg_grads = [
+            np.array([r[1][j] for r in rows], dtype=np.float64) if j >= 0 else 0.0 for j in prog.positions
+        ]
+        aux = [np.array([r[2][a] for r in rows], dtype=np.float64) for a in range(len(prog.trace.aux))]
+        leaf_grads: list[Any] = []
+        for j in range(len(prog.leaves)):
+            each = [r[3][j] for r in rows]
+            leaf_grads.append(np.array(each, dtype=np.float64) if per_example else sum(each))
+        return values, arg_grads, leaf_grads, aux
 
 
 def _real_array(np: Any, a: Any, what: str) -> Any:

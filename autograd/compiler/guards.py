@@ -8,8 +8,10 @@ old model's parameters (and send their gradients to it). :func:`guard` reads f's
 one that is now bound to another object, which makes the compiled function trace again. A
 number counts as the same when it has the same type and value (a rebound ``scale = 2.0``).
 
-Only f's own code is read: names read by the functions f calls, attributes (``self.model``)
-and the items of containers are not guarded (``compile(check=True)`` sees what they change).
+A list or dict bound to such a name that holds Values (``params = [w, b]``) is guarded by its
+items too: replacing one (``params[0] = Value(1.0)``) is seen. Only f's own code is read:
+names read by the functions f calls, attributes (``self.model``, a model's parameters) and
+the items of other containers are not guarded (``compile(check=True)`` sees what they change).
 Names that f itself assigns (``global`` or ``nonlocal`` statements) are left out: a replay does
 not run f's Python, so they are f's side effects, not its inputs.
 """
@@ -22,6 +24,8 @@ import math
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from autograd.value import Value
 
 __all__ = ["Guard", "guard", "captured_values"]
 
@@ -93,9 +97,18 @@ class Guard:
             if name not in stored_cells
         ]
         self.names: list[tuple[str, object]] = [(n, self.globals.get(n, _MISSING)) for n in names]
+        # lists and dicts of Values, with a copy of their items (compared by identity)
+        self.items: list[tuple[str, Any, Any]] = [
+            (where, obj, obj.copy())
+            for where, obj in self.bound()
+            if isinstance(obj, list | dict) and any(isinstance(v, Value) for v in _items(obj))
+        ]
 
     def changed(self) -> str | None:
         """What is now bound to another object (a sentence), or None if nothing is."""
+        for where, obj, copy in self.items:
+            if obj != copy:  # a C loop over the items; Values compare by identity
+                return f"an item of the list or dict of Values in {where} of {self.name} was replaced"
         for name, cell, was in self.cells:
             now = _contents(cell)
             if now is not was and not _same(now, was):
@@ -113,6 +126,7 @@ class Guard:
         self.cells = [(n, c, was) for n, c, was in self.cells if _same(_contents(c), was)]
         g = self.globals
         self.names = [(n, was) for n, was in self.names if _same(g.get(n, _MISSING), was)]
+        self.items = [(w, obj, copy) for w, obj, copy in self.items if obj == copy]
 
     def bound(self) -> Iterator[tuple[str, object]]:
         """(description, object) for every guarded name."""
@@ -120,6 +134,10 @@ class Guard:
             yield f"the closure variable {name!r}", was
         for name, was in self.names:
             yield f"the global {name!r}", was
+
+
+def _items(obj: list[Any] | dict[Any, Any]) -> Any:
+    return obj.values() if isinstance(obj, dict) else obj
 
 
 def _contents(cell: Any) -> object:
@@ -135,7 +153,7 @@ def guard(f: Callable[..., Any]) -> Guard | None:
     return None if function is None else Guard(function)
 
 
-def captured_values(g: Guard, node_type: type) -> Iterator[tuple[str, Any]]:
+def captured_values(g: Guard, node_type: type = Value) -> Iterator[tuple[str, Any]]:
     """The nodes f reaches directly through its guarded names: a name bound to a node, or
     to a list, tuple or dict holding nodes (one level deep). (description, node) pairs."""
     for where, obj in g.bound():
