@@ -52,7 +52,8 @@ class ExpressionError(AutogradError, ValueError):
     The message shows the text with a caret under the column. Characters a terminal would
     act on or not show (control characters, bidirectional overrides, line and paragraph
     separators) are shown as Python escapes (``\\x1b``), and the caret is placed under the
-    escaped text, counting wide characters (CJK, emoji) as two columns. ``text`` keeps the
+    escaped text, counting wide characters (CJK, emoji) as two columns. Of a text longer than
+    72 characters, the 72 around the column are shown, between "...". ``text`` keeps the
     text as it was given.
 
     >>> print(ExpressionError("syntax error", "x + \\x1b[31m", 5))
@@ -68,9 +69,16 @@ class ExpressionError(AutogradError, ValueError):
         where = f" at column {column}" if column else ""
         caret = ""
         if column:
-            before = _visible(text[: column - 1])
-            caret = f"\n  {_visible(text)}\n  {' ' * _width(before)}^"
+            start = 0 if len(text) <= _SHOWN else max(0, min(column - 1 - _SHOWN // 3, len(text) - _SHOWN))
+            end = start + _SHOWN
+            head = "..." if start else ""
+            shown = head + _visible(text[start:end]) + ("..." if end < len(text) else "")
+            before = head + _visible(text[start : column - 1])
+            caret = f"\n  {shown}\n  {' ' * _width(before)}^"
         super().__init__(f"{message}{where}{caret}")
+
+
+_SHOWN = 72  # characters of a long expression shown around the caret
 
 
 def _visible(text: str) -> str:

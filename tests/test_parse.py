@@ -333,7 +333,7 @@ def _expressions(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 _ARITHMETIC = st.recursive(
-    st.one_of(st.sampled_from(["x", "y", "z", "2", "0.5", "1e300", "0"]), st.integers(-9, 9).map(str)),
+    st.one_of(st.sampled_from(["x", "y", "z", "2", "0.5", "1e300"]), st.integers(-9, 9).map(str), _NUMBERS),
     lambda children: st.one_of(
         st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children).map(" ".join),
         children.map(lambda c: f"-({c})"),
@@ -385,3 +385,16 @@ def test_fuzzed_source_builds_a_value_or_raises_expression_error_and_runs_nothin
         out, leaves = result
         assert isinstance(out, Value) and all(isinstance(v, Value) for v in leaves.values())
         assert set(leaves) <= {"x", "y", "z", "n"}
+
+
+def test_a_long_expression_is_shown_around_the_column():
+    """Of a text longer than 72 characters, the caret line shows the 72 around the column."""
+    text = "x + " * 40 + "y.real" + " + x" * 40
+    with pytest.raises(ExpressionError) as info:
+        build(text, {"x": 1.0, "y": 2.0})
+    _, shown, caret = str(info.value).split("\n")
+    assert shown.startswith("  ...") and shown.endswith("...") and len(shown) == 2 + 3 + 72 + 3
+    assert shown[len(caret) - 1 :].startswith("y.real")  # the caret is under the attribute access
+    with pytest.raises(ExpressionError, match=r"\n  1000000000000000000000000000000") as info:
+        build("1" + "0" * 400, {})
+    assert "0" * 100 not in str(info.value)
