@@ -112,7 +112,7 @@ def _parse(text: object) -> tuple[str, ast.expr]:
 def _column(text: str, node: ast.AST) -> int:
     """The 1-based column of ``node`` in the one-line ``text``, in characters (the syntax
     tree counts UTF-8 bytes); 0 if the node has no position."""
-    offset = getattr(node, "col_offset", None)
+    offset: int | None = getattr(node, "col_offset", None)
     if offset is None:
         return 0
     if text.isascii():
