@@ -54,15 +54,59 @@ class TraceMismatchError(AutogradError, RuntimeError):
 
 
 class ExpressionError(AutogradError, ValueError):
-    """The text is not an expression ``autograd.parse`` accepts; ``column`` is 1-based (0 if unknown)."""
+    """The text is not an expression ``autograd.parse`` accepts; ``column`` is 1-based (0 if unknown).
+
+    The message shows the text with a caret under the column. Characters a terminal would
+    act on or not show (control characters, bidirectional overrides, line and paragraph
+    separators) are shown as Python escapes (``\\x1b``), and the caret is placed under the
+    escaped text, counting wide characters (CJK, emoji) as two columns. Of a text longer than
+    72 characters, the 72 around the column are shown, between "...". ``text`` keeps the
+    text as it was given.
+
+    >>> print(ExpressionError("syntax error", "x + \\x1b[31m", 5))
+    syntax error at column 5
+      x + \\x1b[31m
+          ^
+    """
 
     def __init__(self, message: str, text: str = "", column: int = 0) -> None:
         self.message = message
         self.text = text
         self.column = column
         where = f" at column {column}" if column else ""
-        caret = f"\n  {text}\n  {' ' * (column - 1)}^" if column and "\n" not in text else ""
+        caret = ""
+        if column:
+            start = 0 if len(text) <= _SHOWN else max(0, min(column - 1 - _SHOWN // 3, len(text) - _SHOWN))
+            end = start + _SHOWN
+            head = "..." if start else ""
+            shown = head + _visible(text[start:end]) + ("..." if end < len(text) else "")
+            before = head + _visible(text[start : column - 1])
+            caret = f"\n  {shown}\n  {' ' * _width(before)}^"
         super().__init__(f"{message}{where}{caret}")
+
+
+_SHOWN = 72  # characters of a long expression shown around the caret
+
+
+def _visible(text: str) -> str:
+    """``text`` with every character that ``str.isprintable`` rejects written as its Python
+    escape (``\\x07``, ``\\u202e``): what a message may echo to a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _width(text: str) -> int:
+    """Terminal columns of printable ``text``: East Asian wide and full-width characters take
+    two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # only for non-ASCII text
+
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 class GraphTooLargeError(AutogradError, ValueError):

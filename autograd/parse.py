@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import ast
 import math
+import numbers
+import sys
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from autograd import ops
-from autograd._numbers import Number
+from autograd._numbers import Number, shown
 from autograd.errors import ExpressionError
 from autograd.value import Value
 
@@ -90,13 +93,31 @@ def _parse(text: object) -> tuple[str, ast.expr]:
     if "\n" in text or "\r" in text:
         raise ExpressionError("the expression must be on one line", text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # an invalid escape in a string literal (refused below)
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        column = min(error.offset or len(text.strip()) + 1, len(text.strip()) + 1)
+        if error.msg.startswith("Exceeds the limit"):  # an int literal of more than 4,300 digits
+            limit = sys.get_int_max_str_digits()
+            raise ExpressionError(
+                f"an integer in the expression has more than {limit} digits: too large for a float"
+            ) from None
+        column = max(1, min(error.offset or len(text.strip()) + 1, len(text.strip()) + 1))
         raise ExpressionError(f"syntax error: {error.msg}", text.strip(), column) from None
     except (RecursionError, MemoryError, ValueError) as error:
         raise ExpressionError(f"cannot parse the expression: {error}") from None
     return text.strip(), tree.body
+
+
+def _column(text: str, node: ast.AST) -> int:
+    """The 1-based column of ``node`` in the one-line ``text``, in characters (the syntax
+    tree counts UTF-8 bytes); 0 if the node has no position."""
+    offset: int | None = getattr(node, "col_offset", None)
+    if offset is None:
+        return 0
+    if text.isascii():
+        return offset + 1
+    return len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")) + 1
 
 
 def _check(text: str, root: ast.expr) -> list[str]:
@@ -106,13 +127,16 @@ def _check(text: str, root: ast.expr) -> list[str]:
     stack: list[ast.AST] = [root]
     while stack:
         node = stack.pop()
-        column = getattr(node, "col_offset", -1) + 1
+        column = _column(text, node)
         if isinstance(node, ast.Constant):
             number = node.value
             if type(number) is not int and type(number) is not float:
-                raise ExpressionError(f"only real numbers are allowed, not {number!r:.40}", text, column)
+                raise ExpressionError(f"only real numbers are allowed, not {shown(number, 40)}", text, column)
+            if type(number) is int and not _fits(number):
+                too_large = f"{shown(number, 40)} is too large for a float (the largest is about 1.8e308)"
+                raise ExpressionError(too_large, text, column)
             if not math.isfinite(number):
-                raise ExpressionError(f"the number {node.value!r:.40} is not finite", text, column)
+                raise ExpressionError(f"the number {shown(number, 40)} is not finite", text, column)
         elif isinstance(node, ast.Name):
             if node.id.startswith("_"):
                 raise ExpressionError(f"names starting with '_' are not allowed: {node.id!r}", text, column)
@@ -144,6 +168,31 @@ def _check(text: str, root: ast.expr) -> list[str]:
         else:
             raise ExpressionError(f"not allowed: {_describe(node)}", text, column)
     return names
+
+
+def _fits(n: int) -> bool:
+    """Whether the int ``n`` converts to a float (floats reach about 1.8e308)."""
+    try:
+        float(n)
+    except OverflowError:
+        return False
+    return True
+
+
+def _leaf_number(name: str, number: object) -> float:
+    """The value given for variable ``name`` as a float: any finite real number (an int, a
+    float, a NumPy real scalar), not a bool; ExpressionError otherwise."""
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        raise ExpressionError(
+            f"the value of {name!r} must be a finite number, got {type(number).__name__}: {shown(number)}"
+        )
+    try:
+        x = float(number)
+    except (OverflowError, ValueError, TypeError):
+        x = math.inf
+    if not math.isfinite(x):
+        raise ExpressionError(f"the value of {name!r} must be a finite number, got {shown(number)}")
+    return x
 
 
 def variables(text: str) -> list[str]:
@@ -180,10 +229,13 @@ def _compute(node: ast.expr, args: list[Any], env: Mapping[str, Value]) -> Any:
 def build(text: str, values: Mapping[str, Number]) -> tuple[Value, dict[str, Value]]:
     """Build ``text`` on Values: returns the result and one leaf Value per variable.
 
-    ``values`` gives every variable a number; the leaves are labelled with their names.
-    A variable without a value, a number that is not finite, or arithmetic that fails
-    (division by zero, log of a negative number, overflow) raises ExpressionError.
+    ``values`` gives every variable a real number (an int, a float, a NumPy real scalar);
+    the leaves are labelled with their names. A variable without a value, a value that is
+    not a finite real number, a number in the text too large for a float, or arithmetic
+    that fails (division by zero, log of a negative number, overflow) raises ExpressionError.
     """
+    if not isinstance(values, Mapping):
+        raise TypeError(f"build: values must be a mapping of names to numbers, got {type(values).__name__}")
     text, root = _parse(text)
     names = _check(text, root)
     missing = [name for name in names if name not in values]
@@ -191,10 +243,7 @@ def build(text: str, values: Mapping[str, Number]) -> tuple[Value, dict[str, Val
         raise ExpressionError(f"no value given for {', '.join(repr(n) for n in missing)}")
     leaves: dict[str, Value] = {}
     for name in names:
-        number = values[name]
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise ExpressionError(f"the value of {name!r} must be a finite number, got {number!r:.80}")
-        leaves[name] = Value(number, label=name)
+        leaves[name] = Value(_leaf_number(name, values[name]), label=name)
 
     # Post-order over the tree with an explicit stack: no recursion, whatever the nesting.
     results: list[Any] = []
@@ -220,7 +269,7 @@ def build(text: str, values: Mapping[str, Number]) -> tuple[Value, dict[str, Val
         try:
             results.append(_compute(node, args, leaves))
         except (ArithmeticError, ValueError, TypeError) as error:  # TypeError: clamp(x, y, 1)
-            column = getattr(node, "col_offset", -1) + 1
+            column = _column(text, node)
             reason = "the result is too large" if isinstance(error, OverflowError) else str(error)
             raise ExpressionError(f"cannot compute this part: {reason}", text, column) from None
     out = results[0]

@@ -180,17 +180,23 @@ def test_registered_ops_replay_through_their_rules(rules_table):
 
 # --------------------------------------------------------------------------- guards
 def test_another_argument_structure_retraces():
-    """Another number of arguments or another list length gets its own trace; one Value
-    passed twice needs none (arguments are recorded as leaves of their own)."""
+    """Another number of arguments or another list length gets its own trace, and so does one
+    Value passed twice (one leaf, as on the dynamic engine); then that trace is replayed."""
     step = compile(lambda *xs: autograd.add_n([x * x for x in xs]))
     assert step(1.0, 2.0) == 5.0
     assert step(1.0, 2.0, 3.0) == 14.0
     assert step.traces == 2
     assert step(3.0, 4.0) == 25.0
     x = Value(3.0)
-    assert step(x, x) == 18.0  # both arguments' gradients go to x
+    assert step(x, x) == 18.0  # both arguments' gradients go to x, once
     assert x.grad == 12.0
-    assert step.traces == 2
+    assert step.traces == 3
+    y = Value(2.0)
+    assert step(y, y) == 8.0
+    assert y.grad == 8.0
+    assert step(x, y) == 13.0
+    assert (x.grad, y.grad) == (18.0, 12.0)
+    assert step.traces == 3
     lists = compile(lambda xs: autograd.add_n(xs))
     assert lists([1.0, 2.0]) == 3.0
     assert lists([1.0, 2.0, 3.0]) == 6.0
@@ -209,7 +215,8 @@ def test_replacing_a_rule_retraces(rules_table):
 
 def test_a_value_argument_that_is_also_a_leaf_the_function_uses():
     """Passing f's own parameter as its argument, then another Value: each call is what the
-    dynamic engine computes (the argument is never confused with the parameter)."""
+    dynamic engine computes (the argument is never confused with the parameter); the
+    parameter as argument has a trace of its own, in which x is w."""
     w = Value(2.0)
     step = compile(lambda x: w * x)
     assert step(w) == 4.0
@@ -218,7 +225,10 @@ def test_a_value_argument_that_is_also_a_leaf_the_function_uses():
     assert step(v) == 10.0
     assert (w.grad, v.grad) == (4.0 + 5.0, 2.0)
     assert step(3.0) == 6.0
-    assert step.traces == 1
+    assert step(w) == 4.0
+    assert step.traces == 2
+    same = compile(lambda x: x * 10 if x is w else x * 3)
+    assert (same(w), same(v), same(w)) == (20.0, 15.0, 20.0)
 
 
 def test_data_dependent_branches_are_replayed_as_traced_without_check():
@@ -424,3 +434,129 @@ def test_star_import_does_not_shadow_the_builtin_compile():
     exec("from autograd import *", namespace)  # a fixed string, the test's own code
     assert "compile" not in namespace
     assert autograd.compile is compile
+
+
+# --------------------------------------------------------------------------- batch input and IEEE
+@pytest.mark.parametrize(
+    ("array", "message"),
+    [
+        ([Value(1.0), Value(2.0)], "holds Values; batch.. takes arrays of numbers and writes no gradient"),
+        (np.array([Value(1.0)], dtype=object), "holds Values"),
+        ([[Value(1.0)], [2.0]], "holds Values"),
+        (np.array([1 + 2j, 3j]), r"holds complex numbers \(complex128\)"),
+        ([1.0, 2j], "holds complex numbers"),
+        (["1", "2"], "not an array of numbers: it holds <U1"),
+        ([None, 1.0], r"expected a real number .* got NoneType"),
+        (np.array(["2020-01-01"], dtype="datetime64[D]"), "not an array of numbers"),
+        ([[1.0, 2.0], [3.0]], "not an array of numbers"),
+    ],
+)
+def test_batch_refuses_what_is_not_an_array_of_real_numbers(array, message):
+    """Values, complex numbers, strings and other objects are a TypeError, and nothing is written."""
+    w = Value(0.5)
+    step = compile(lambda x: w * x)
+    with pytest.raises(TypeError, match=message):
+        step.batch(array)
+    assert w.grad == 0.0 and step.calls == 0
+
+
+def test_batch_refuses_a_bad_gradient_and_a_huge_integer():
+    """The gradient array is checked like the arguments; a 400-digit int is an OverflowError
+    that says so briefly."""
+    step = compile(lambda x: x * 2)
+    with pytest.raises(TypeError, match="gradient holds Values"):
+        step.batch([1.0, 2.0], gradient=[Value(1.0), Value(1.0)])
+    with pytest.raises(TypeError, match="gradient holds complex"):
+        step.batch([1.0, 2.0], gradient=1j)
+    with pytest.raises(OverflowError, match="an integer of 401 digits is too large for a float"):
+        step.batch([10**400, 1])
+    res = step.batch(np.array([True, False]))  # bools are numbers, as for Value
+    assert res.values.tolist() == [2.0, 0.0]
+
+
+def _per_example(f, xs):
+    """Each example's value and gradient on the dynamic engine, or the exception it raises."""
+    out = []
+    for x in xs:
+        try:
+            out.append(dynamic(f, [float(x)]))
+        except (ArithmeticError, ValueError) as exc:
+            out.append(exc)
+    return out
+
+
+IEEE = [
+    (lambda x: x * 1e308 * 10, [1.0, 2.0, -1.0]),  # overflow to inf
+    (lambda x: x * 1e308 * 10 - x * 1e308 * 10, [1.0, 0.5]),  # inf - inf = nan
+    (lambda x: (x * 1e308 * 10).tanh() + x * 2, [1.0, -3.0]),  # inf in, finite out
+    (lambda x: (x * 1e300 * 1e300).relu() * 0.0, [1.0, -1.0]),  # inf * 0 = nan
+    (lambda x: x / 1e-320 * 1e10, [1.0, 0.0]),  # a finite quotient, then an overflow
+    (lambda x: (x * x * 1e300).sigmoid() + x, [1e10, 1.0]),
+    (lambda x: x * Value(math.inf), [1.0, 0.0, -1.0]),  # inf times zero
+    (lambda x: autograd.dot([x, x], [1e308, 1e308]), [1.0, -1.0]),
+    (lambda x: (x * 1e308 * 10).exp() + (x * 1e308 * 10 - 1e308 * 10).log(), [1.0, 2.0]),  # exp(inf)
+]
+
+
+@pytest.mark.parametrize(("f", "xs"), IEEE)
+def test_batch_gives_inf_and_nan_where_the_dynamic_engine_does(f, xs):
+    """An overflow or an invalid operation that floats carry on through gives the same inf
+    or nan per example as the dynamic engine, instead of an error."""
+    want = _per_example(f, xs)
+    assert not any(isinstance(w, Exception) for w in want)
+    res = compile(f).batch(np.array(xs))
+    for k, (value, (g,)) in enumerate(want):
+        for got, exp in ((float(res.values[k]), value), (float(res.grads[0][k]), g)):
+            assert (math.isnan(got) and math.isnan(exp)) or close(got, exp, 1e-10), (k, got, exp)
+
+
+@pytest.mark.parametrize(
+    ("f", "xs", "error", "example"),
+    [
+        (lambda x: (x * 1e308 * 10).exp() + (x * 1000).exp(), [-1.0, 1.0], OverflowError, 1),
+        (lambda x: (x * 1e308 * 10).tanh() + x.log(), [1.0, -2.0], ValueError, 1),
+        (lambda x: 1.0 / (x - 1.0), [2.0, 1.0], ZeroDivisionError, 1),
+        (lambda x: x ** Value(0.5), [1.0, -4.0], ValueError, 1),
+    ],
+)
+def test_batch_raises_the_engines_error_where_the_engine_raises(f, xs, error, example):
+    """Where the dynamic engine raises for an example, the batch raises that error, naming it."""
+    with pytest.raises(error) as info:
+        compile(f).batch(np.array(xs))
+    assert f"in example {example} of the batch" in info.value.__notes__
+
+
+def _same_float(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return close(a, b, 1e-9)
+
+
+_EXTREMES = [1.0, 1e150, -1e150, 1e300, 1e308, math.inf, -math.inf, math.nan, 0.0, -0.0]
+
+
+@given(expressions(variables=2, max_size=8), st.lists(st.sampled_from(_EXTREMES), min_size=2, max_size=2))
+def test_random_expressions_batched_at_extreme_points_follow_the_dynamic_engine(expr, scales):
+    """At points scaled to overflow, infinity and nan, batch() gives each example's value and
+    gradients as the dynamic engine does (inf and nan included), or raises the engine's error."""
+    points = [list(expr.point), [p * s for p, s in zip(expr.point, scales)]]
+    want = []
+    for p in points:
+        try:
+            want.append(dynamic(expr.build, p))
+        except (ArithmeticError, ValueError) as exc:
+            want.append(exc)
+    errors = [w for w in want if isinstance(w, Exception)]
+    xs_ = np.array(points)
+    step = compile(expr.build)
+    if errors:
+        with pytest.raises(type(errors[0])):
+            step.batch(xs_[:, 0], xs_[:, 1])
+        return
+    res = step.batch(xs_[:, 0], xs_[:, 1])
+    for k, (value, grads) in enumerate(want):
+        assert _same_float(float(res.values[k]), value), (k, float(res.values[k]), value)
+        for j in range(2):
+            assert _same_float(float(res.grads[j][k]), grads[j]), (k, j, float(res.grads[j][k]), grads[j])

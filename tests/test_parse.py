@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+import sys
+import warnings
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value, register_op
 from autograd.parse import MAX_LENGTH, ExpressionError, build, functions, variables
@@ -110,7 +115,9 @@ HOSTILE = [
     ("", "empty"),
     ("   ", "empty"),
     ("1e999", "not finite"),
-    ("1" * 5000, "cannot parse|syntax error"),
+    ("1" * 5000, "more than 4300 digits: too large for a float"),
+    ("1" + "0" * 400, "an integer of 401 digits is too large for a float"),
+    ("0x" + "f" * 5000, "an integer of 6021 digits is too large"),
     ("x" + "+x" * 3000, "cannot parse"),
     ("(" * 300 + "x" + ")" * 300, "syntax error|cannot parse"),
     ("x" * (MAX_LENGTH + 1), "at most"),
@@ -162,3 +169,232 @@ def test_result_is_always_a_value():
     """An expression without variables still gives a Value."""
     out, leaves = build("2 * 3", {})
     assert isinstance(out, Value) and out.data == 6.0 and leaves == {}
+
+
+# --------------------------------------------------------------------------- huge numbers
+def test_a_400_digit_number_is_an_expression_error_not_a_traceback():
+    """A literal too large for a float is refused with its column, and its digits counted, not printed."""
+    with pytest.raises(ExpressionError, match=r"an integer of 401 digits is too large for a float") as info:
+        build("x * 1" + "0" * 400, {"x": 1.0})
+    assert info.value.column == 5
+    assert "0" * 50 not in info.value.message
+
+
+def test_the_cli_turns_a_huge_number_into_exit_status_2(tmp_path):
+    """`autograd graph 1000...0` (400 digits) exits with status 2 and a one-line reason."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd", "graph", "1" + "0" * 400],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "an integer of 401 digits is too large for a float" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (10**400, "got an integer of 401 digits"),
+        (-(10**5000), "got a negative integer of 5001 digits"),
+        (np.bool_(True), "got bool"),
+        (Value(1.0), "got Value"),
+        (np.float64("nan"), "got np.float64"),
+        (1 + 0j, "got complex"),
+    ],
+    ids=["400 digits", "-5000 digits", "numpy bool", "Value", "numpy nan", "complex"],
+)
+def test_values_that_are_not_finite_real_numbers_are_refused_briefly(number, message):
+    """A value must be a finite real number; the message caps huge integers."""
+    with pytest.raises(ExpressionError, match=message) as info:
+        build("x + 1", {"x": number})
+    assert len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("number", [np.float32(2.5), np.int64(3), np.float64(-1.5), np.uint8(7), 2, 2.5])
+def test_numpy_scalars_are_values(number):
+    """NumPy real scalars are accepted like the floats and ints they hold."""
+    out, leaves = build("x * x", {"x": number})
+    out.backward()
+    assert (out.data, leaves["x"].grad) == (float(number) ** 2, 2 * float(number))
+
+
+def test_values_must_be_a_mapping():
+    """A list instead of a mapping is a TypeError naming what was given."""
+    with pytest.raises(TypeError, match="values must be a mapping of names to numbers, got list"):
+        build("x", [1.0])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the caret line
+@pytest.mark.parametrize(
+    ("text", "shown", "caret"),
+    [
+        ("x + \x1b[31m", "x + \\x1b[31m", 4),  # an ANSI colour sequence
+        ("x.\x07a", "x.\\x07a", 2),  # a bell after the attribute dot
+        ("x + y.real\u202e", "x + y.real\\u202e", 10),  # a right-to-left override
+        ("\x01 + y.real", "\\x01 + y.real", 0),  # the error is at the control character
+        ("\u65e5\u672c + y.real", "\u65e5\u672c + y.real", 7),  # two wide characters before it
+        ("\u00e9\u00e9 + y.real", "\u00e9\u00e9 + y.real", 5),  # columns count characters, not bytes
+    ],
+)
+def test_the_caret_line_escapes_what_a_terminal_would_act_on(text, shown, caret):
+    """Control and format characters appear as Python escapes, and the caret stays under the
+    column (wide characters count two)."""
+    with pytest.raises(ExpressionError) as info:
+        build(text, {"x": 1.0, "y": 2.0})
+    lines = str(info.value).split("\n")
+    assert lines[1] == "  " + shown
+    assert lines[2] == "  " + " " * caret + "^"
+    assert info.value.text == text.strip()
+    assert all(ch.isprintable() for ch in str(info.value).replace("\n", ""))
+
+
+# --------------------------------------------------------------------------- fuzzing
+_EVENTS: list[str] = []
+_LISTENING = [False]
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if _LISTENING[0]:
+        _EVENTS.append(event)
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; this one only listens during a build
+
+
+def _events_during(fn):
+    """The audit events (PEP 578) raised while ``fn()`` runs, and its result or exception."""
+    _EVENTS.clear()
+    _LISTENING[0] = True
+    try:
+        return fn(), list(_EVENTS)
+    except BaseException as exc:  # returned for the test to judge
+        return exc, list(_EVENTS)
+    finally:
+        _LISTENING[0] = False
+
+
+def test_the_audit_hook_sees_code_being_run():
+    """The detector is not blind: eval and an import raise the events the fuzz test forbids."""
+    _, events = _events_during(lambda: eval("1 + 1"))  # the test's own fixed text
+    assert "exec" in events
+    _, events = _events_during(lambda: __import__("this_module_does_not_exist_xyz"))
+    assert "import" in events
+
+
+_NAMES = st.sampled_from(
+    ["x", "y", "z", "exp", "log", "sqrt", "maximum", "clamp", "_x", "__import__", "__class__", "os",
+     "eval", "open", "print", "breakpoint", "globals", "True", "None", "inf", "nan", "\u00e9t\u00e9", "x1"]
+)
+_NUMBERS = st.one_of(
+    st.integers(-(10**500), 10**500).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(
+        ["1e999", "1e-999", "0x_ff", "0o17", "0b101", "1_000.5", "2j", "1.5J", "00", "1__0", "0" * 400 + "1"]
+    ),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+)
+_STRINGS = st.one_of(
+    st.text(max_size=8).map(repr),
+    st.binary(max_size=6).map(repr),
+    st.sampled_from(["f'{x}'", "f'{__import__(\"os\")}'", "'''a'''", "r'\\x'", "..."]),
+)
+_BINARY_OPS = st.sampled_from(
+    ["+", "-", "*", "/", "**", "//", "%", "@", "<<", ">>", "&", "|", "^", " and ", " or ", "<", ">",
+     "==", "!=", "<=", ">=", " is ", " is not ", " in ", " not in "]
+)
+
+
+def _expressions(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """One level of Python's expression grammar over ``children``."""
+    args = st.lists(
+        st.one_of(children, children.map(lambda c: "*" + c), children.map(lambda c: "k=" + c)), max_size=4
+    ).map(", ".join)
+    return st.one_of(
+        st.tuples(children, _BINARY_OPS, children).map("".join),
+        st.tuples(st.sampled_from(["-", "+", "~", "not "]), children).map("".join),
+        st.tuples(st.one_of(_NAMES, children), args).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(children, _NAMES).map(lambda t: f"{t[0]}.{t[1]}"),
+        st.tuples(children, children).map(lambda t: f"{t[0]}[{t[1]}]"),
+        st.tuples(children, children).map(lambda t: f"{t[0]}[{t[1]}:]"),
+        children.map(lambda c: f"({c})"),
+        st.lists(children, max_size=3).map(lambda cs: "(" + ", ".join(cs) + ",)"),
+        st.lists(children, max_size=3).map(lambda cs: "[" + ", ".join(cs) + "]"),
+        st.tuples(children, children).map(lambda t: "{" + f"{t[0]}: {t[1]}" + "}"),
+        children.map(lambda c: f"lambda: {c}"),
+        st.tuples(children, children, children).map(lambda t: f"{t[0]} if {t[1]} else {t[2]}"),
+        children.map(lambda c: f"(n := {c})"),
+        st.tuples(children, children).map(lambda t: f"[{t[0]} for n in {t[1]}]"),
+        children.map(lambda c: f"await {c}"),
+        children.map(lambda c: f"(yield {c})"),
+    )
+
+
+_ARITHMETIC = st.recursive(
+    st.one_of(st.sampled_from(["x", "y", "z", "2", "0.5", "1e300"]), st.integers(-9, 9).map(str), _NUMBERS),
+    lambda children: st.one_of(
+        st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children).map(" ".join),
+        children.map(lambda c: f"-({c})"),
+        st.tuples(st.sampled_from(sorted(n for n, k in functions().items() if k == 1)), children).map(
+            lambda t: f"{t[0]}({t[1]})"
+        ),
+        st.tuples(children, children).map(lambda t: f"maximum({t[0]}, {t[1]})"),
+        st.tuples(children, children).map(lambda t: f"clamp({t[0]}, {t[1]}, 1)"),
+    ),
+    max_leaves=12,
+)
+
+_PYTHON = st.recursive(st.one_of(_NAMES, _NUMBERS, _STRINGS), _expressions, max_leaves=10)
+
+
+@st.composite
+def _sources(draw: st.DrawFn) -> str:
+    """Arbitrary Python expression source: arithmetic the parser accepts, anything else of
+    Python's expression grammar, cut short, or with stray characters put in."""
+    text = draw(st.one_of(_ARITHMETIC, _PYTHON))
+    mutation = draw(st.sampled_from(["none", "none", "cut", "insert", "space"]))
+    if mutation == "cut" and text:
+        text = text[: draw(st.integers(0, len(text) - 1))]
+    elif mutation == "insert":
+        at = draw(st.integers(0, len(text)))
+        stray = st.sampled_from("\x00\x07\x1b\n\r\t\u202e\u2028\ufeff()[]{}'\"\\#;:,.=!$?`")
+        junk = draw(st.text(stray, min_size=1, max_size=3))
+        text = text[:at] + junk + text[at:]
+    elif mutation == "space":
+        text = draw(st.sampled_from([" ", "\t", "\u3000"])) + text + " "
+    return text
+
+
+@given(_sources())
+def test_fuzzed_source_builds_a_value_or_raises_expression_error_and_runs_nothing(text):
+    """Whatever Python source comes in, build() returns (Value, leaves) or raises
+    ExpressionError (never another exception, nor a warning), and no code is compiled to
+    run, imported, opened or executed: the only audit event is the parser's own compile to a
+    syntax tree."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result, events = _events_during(lambda: build(text, {"x": 0.5, "y": -1.5, "z": 2.0, "n": 1.0}))
+    assert set(events) <= {"compile"}, (text, events)
+    assert not caught, (text, [str(w.message) for w in caught])
+    if isinstance(result, BaseException):
+        assert isinstance(result, ExpressionError), (text, repr(result))
+        assert all(ch.isprintable() for ch in str(result).replace("\n", "")), str(result)
+    else:
+        out, leaves = result
+        assert isinstance(out, Value) and all(isinstance(v, Value) for v in leaves.values())
+        assert set(leaves) <= {"x", "y", "z", "n"}
+
+
+def test_a_long_expression_is_shown_around_the_column():
+    """Of a text longer than 72 characters, the caret line shows the 72 around the column."""
+    text = "x + " * 40 + "y.real" + " + x" * 40
+    with pytest.raises(ExpressionError) as info:
+        build(text, {"x": 1.0, "y": 2.0})
+    _, shown, caret = str(info.value).split("\n")
+    assert shown.startswith("  ...") and shown.endswith("...") and len(shown) == 2 + 3 + 72 + 3
+    assert shown[len(caret) - 1 :].startswith("y.real")  # the caret is under the attribute access
+    with pytest.raises(ExpressionError, match=r"\n  1000000000000000000000000000000") as info:
+        build("1" + "0" * 400, {})
+    assert "0" * 100 not in str(info.value)

@@ -146,10 +146,13 @@ def node_sources(
     return result
 
 
-def scalar_source(trace: Trace, consts: dict[str, Any], backward: bool) -> str:
+def scalar_source(
+    trace: Trace, consts: dict[str, Any], backward: bool, return_leaf_grads: bool = False
+) -> str:
     """``def replay(A, G)``: the forward on the floats A (one per flat argument), and with
     ``backward`` the backward from the upstream gradient G. Captured leaves are closure
-    variables ``L<k>``: their .data is read, and their .grad written, at every call."""
+    variables ``L<k>``: their .data is read, and their .grad written, at every call; with
+    ``return_leaf_grads`` their gradients are returned last instead, and nothing is written."""
     nodes = trace.nodes
     root = len(nodes) - 1
     per_node = node_sources(trace, consts)
@@ -174,10 +177,13 @@ def scalar_source(trace: Trace, consts: dict[str, Any], backward: bool) -> str:
                 contrib = f"g{i}" if d is ONE else f"g{i} * ({d})"
                 body.append(f"g{p} {'+=' if p in has else '='} {contrib}")
                 has.add(p)
-        for k in trace.captured:
-            body.append(f"L{k}.grad += g{k}")
         grads = ", ".join(f"g{k}" for k in sorted(seen_arg))
-        body.append(f"return v{root}, ({grads}{',' if seen_arg else ''}), ({aux})")
+        result = f"return v{root}, ({grads}{',' if seen_arg else ''}), ({aux})"
+        if return_leaf_grads:
+            body.append(result + f", ({''.join(f'g{k}, ' for k in trace.captured)})")
+        else:
+            body.extend(f"L{k}.grad += g{k}" for k in trace.captured)
+            body.append(result)
     inner = "\n".join("        " + line for line in body)
     cells = ", ".join(f"L{k}" for k in trace.captured)
     return f"def _make({cells}):\n    def replay(A, G):\n{inner}\n    return replay\n"
