@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import graph as _graph
 from autograd import ops as _ops
-from autograd._mode import is_anomaly_enabled as _watching
 from autograd._mode import WATCHING as _WATCHING
+from autograd._mode import is_anomaly_enabled as _watching
 from autograd._mode import recording as _recording
 from autograd._numbers import Number, check_number
 from autograd.errors import AnomalyError
