@@ -76,14 +76,17 @@ class Optimizer:
 
     def _gradients(self, weight_decay: float) -> list[float]:
         """Each parameter's gradient plus ``weight_decay * data``; ValueError if one is not finite."""
-        grads = [p.grad + weight_decay * p.data if weight_decay else p.grad for p in self.parameters]
-        isfinite = math.isfinite
-        for i, g in enumerate(grads):
-            if not isfinite(g):
-                raise ValueError(
-                    f"{type(self).__name__}: the gradient of parameter {i} "
-                    f"({self.parameters[i].label or 'unnamed'}) is {g!r}; no parameter was changed"
-                )
+        params = self.parameters
+        if weight_decay:
+            grads = [p.grad + weight_decay * p.data for p in params]
+        else:
+            grads = [p.grad for p in params]
+        if not all(map(math.isfinite, grads)):
+            i = next(i for i, g in enumerate(grads) if not math.isfinite(g))
+            raise ValueError(
+                f"{type(self).__name__}: the gradient of parameter {i} "
+                f"({params[i].label or 'unnamed'}) is {grads[i]!r}; no parameter was changed"
+            )
         return grads
 
 
@@ -160,8 +163,8 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1**self.steps)
         root_c2 = math.sqrt(1.0 - b2**self.steps)
         eps, sqrt = self.eps, math.sqrt
-        m, v = self._m, self._v
-        for i, (p, g) in enumerate(zip(self.parameters, grads)):
-            mi = m[i] = b1 * m[i] + (1.0 - b1) * g
-            vi = v[i] = b2 * v[i] + (1.0 - b2) * g * g
+        c1, c2 = 1.0 - b1, 1.0 - b2
+        self._m = m = [b1 * mi + c1 * g for mi, g in zip(self._m, grads)]
+        self._v = v = [b2 * vi + c2 * g * g for vi, g in zip(self._v, grads)]
+        for p, mi, vi in zip(self.parameters, m, v):
             p.data -= step_size * (mi / (sqrt(vi) / root_c2 + eps))
