@@ -77,10 +77,8 @@ class Optimizer:
     def _gradients(self, weight_decay: float) -> list[float]:
         """Each parameter's gradient plus ``weight_decay * data``; ValueError if one is not finite."""
         params = self.parameters
-        if weight_decay:
-            grads = [p.grad + weight_decay * p.data for p in params]
-        else:
-            grads = [p.grad for p in params]
+        decay = weight_decay
+        grads = [p.grad + decay * p.data for p in params] if decay else [p.grad for p in params]
         if not all(map(math.isfinite, grads)):
             i = next(i for i, g in enumerate(grads) if not math.isfinite(g))
             raise ValueError(
