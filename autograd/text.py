@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from autograd._progress import Progress, ProgressSetting, check_setting
 from autograd.compiler import CompiledFunction
 from autograd.compiler import compile as compile_function
 from autograd.errors import DataFileError, MissingDependencyError
@@ -253,35 +254,6 @@ class TrainingRun:
         return self.tokens / self.seconds if self.seconds > 0 else math.nan
 
 
-class _Bar:
-    """tqdm's bar with the loss and tokens/s, or (without tqdm) a line every tenth of the steps."""
-
-    def __init__(self, steps: int, enabled: bool, description: str, stream: TextIO) -> None:
-        self.steps, self.enabled, self.stream, self.bar = steps, enabled, stream, None
-        if enabled:
-            try:
-                from tqdm import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
-            except ImportError:
-                pass
-            else:
-                self.bar = tqdm(total=steps, desc=description, unit="step", file=stream, dynamic_ncols=True)
-
-    def update(self, step: int, loss: float, tokens_per_second: float) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix({"loss": f"{loss:.4f}", "tok/s": f"{tokens_per_second:,.0f}"}, refresh=False)
-            self.bar.update(1)
-        elif self.enabled and (step % max(1, self.steps // 10) == 0 or step == self.steps):
-            print(
-                f"step {step}/{self.steps}  loss {loss:.4f}  {tokens_per_second:,.0f} tokens/s",
-                file=self.stream,
-                flush=True,
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def train(
     model: GPT,
     sequences: Sequence[Sequence[int]],
@@ -291,7 +263,7 @@ def train(
     optimizer: Optimizer | None = None,
     compile: bool = True,
     seed: int = 0,
-    progress: bool = False,
+    progress: ProgressSetting = False,
     description: str = "gpt",
     stream: TextIO | None = None,
     on_step: Callable[[int, float], None] | None = None,
@@ -301,10 +273,13 @@ def train(
     The sequences are shuffled once with ``seed`` and taken in turn. Each step: zero the
     gradients, the sequence's mean next-token loss and its gradients (``SequenceLoss``), an
     optimiser step. The default optimiser is microgpt's: Adam with betas (0.85, 0.99) and
-    the learning rate decaying linearly from ``lr`` to 0 over the steps. ``progress`` draws
-    a bar (tqdm) with the loss and tokens per second; ``on_step(step, loss)`` is called
-    after every step.
+    the learning rate decaying linearly from ``lr`` to 0 over the steps. ``progress=True``
+    draws a bar (tqdm) with the loss and tokens per second, plain lines without tqdm;
+    ``"plain"`` prints a plain line for the first and last step and at most one every two
+    seconds between them (``autograd.training.fit``'s progress); ``on_step(step, loss)`` is
+    called after every step.
     """
+    progress = check_setting(progress, "train")
     if type(steps) is not int or steps < 1:
         raise ValueError(f"train: steps must be a positive int, got {steps!r:.40}")
     if not sequences:
@@ -315,7 +290,7 @@ def train(
     opt = optimizer if optimizer is not None else Adam(model.parameters(), lr=lr, betas=(0.85, 0.99))
     loss_fn = SequenceLoss(model, compile=compile)
     run = TrainingRun()
-    bar = _Bar(steps, progress, description, stream if stream is not None else sys.stderr)
+    bar = Progress(steps, progress, description, stream if stream is not None else sys.stderr)
     start = time.perf_counter()
     try:
         for step in range(steps):
@@ -328,7 +303,8 @@ def train(
             run.losses.append(loss)
             run.tokens += len(tokens) - 1
             run.seconds = time.perf_counter() - start
-            bar.update(step + 1, loss, run.tokens_per_second)
+            shown, speed = f"{loss:.4f}", f"{run.tokens_per_second:,.0f}"
+            bar.update(step + 1, f"loss {shown}  {speed} tokens/s", {"loss": shown, "tok/s": speed})
             if on_step is not None:
                 on_step(step + 1, loss)
     finally:

@@ -20,8 +20,10 @@ run a trained model without recording a graph.
 >>> predict(model, points[:4], task) == y[:4]
 True
 
-Progress is drawn with tqdm (``pip install 'scalar-autograd[demo]'``); without tqdm the
-loop prints a plain line to stderr every tenth of the epochs instead. ``plot_training`` and
+Progress is drawn with tqdm (``pip install 'scalar-autograd[demo]'``); without tqdm, or
+with ``progress="plain"``, the loop prints plain lines to stderr instead: the first and the
+last step and at most one line every two seconds between them (``autograd._progress``).
+``fit(validation=(inputs, labels))`` evaluates held-out samples after every epoch. ``plot_training`` and
 ``plot_decision_boundary`` compute what to show (the model's outputs on a grid, the loss per
 epoch) and ``autograd.plots`` draws it with matplotlib (the same extra), off-screen.
 
@@ -42,6 +44,7 @@ from typing import Any, TextIO
 
 from autograd import losses, plots
 from autograd._mode import no_grad
+from autograd._progress import Progress, ProgressSetting, check_setting
 from autograd.compiler import compile as compile_function
 from autograd.nn import MLP
 from autograd.ops import add_n
@@ -219,53 +222,16 @@ def label_text(label: float) -> str:
 # ---------------------------------------------------------------------------- loops
 @dataclass(frozen=True)
 class EpochStats:
-    """One epoch of ``fit``: the mean training loss over its batches and the training accuracy
-    of the predictions made during the epoch (None for regression)."""
+    """One epoch of ``fit``: the mean training loss over its batches (the L2 term included)
+    and the training accuracy of the predictions made during the epoch (None for
+    regression); with ``fit(validation=...)``, the held-out loss and accuracy of the model
+    at the end of the epoch (``evaluate``'s numbers: no L2 term), else None."""
 
     epoch: int
     loss: float
     accuracy: float | None
-
-
-class _Progress:
-    """A tqdm bar over the steps, or (without tqdm) a plain line every tenth of the epochs."""
-
-    def __init__(self, total: int, epochs: int, desc: str, enabled: bool, stream: TextIO) -> None:
-        self.epochs = epochs
-        self.enabled = enabled
-        self.stream = stream
-        self.bar: Any = None
-        if enabled:
-            try:
-                from tqdm import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
-            except ImportError:
-                self.bar = None
-            else:
-                self.bar = tqdm(
-                    total=total, desc=desc, unit="step", file=stream, leave=True, dynamic_ncols=True
-                )
-
-    def step(self, loss: float, accuracy: float | None) -> None:
-        if self.bar is not None:
-            postfix = {"loss": f"{loss:.4f}"}
-            if accuracy is not None:
-                postfix["acc"] = f"{100 * accuracy:.1f}%"
-            self.bar.set_postfix(postfix, refresh=False)
-            self.bar.update(1)
-
-    def epoch(self, stats: EpochStats) -> None:
-        if not self.enabled or self.bar is not None:
-            return
-        every = max(1, self.epochs // 10)
-        if stats.epoch % every == 0 or stats.epoch == self.epochs:
-            acc = "" if stats.accuracy is None else f"  accuracy {100 * stats.accuracy:.1f}%"
-            print(
-                f"epoch {stats.epoch}/{self.epochs}  loss {stats.loss:.4f}{acc}", file=self.stream, flush=True
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+    validation_loss: float | None = None
+    validation_accuracy: float | None = None
 
 
 def _check_data(model: MLP, inputs: Features, labels: Sequence[float], task: Task, what: str) -> None:
@@ -293,7 +259,8 @@ def fit(
     seed: int | random.Random | None = None,
     l2: float = 0.0,
     lr_schedule: Callable[[int], float] | None = None,
-    progress: bool = True,
+    validation: tuple[Features, Sequence[float]] | None = None,
+    progress: ProgressSetting = True,
     description: str = "train",
     stream: TextIO | None = None,
     compile: bool = False,
@@ -310,8 +277,28 @@ def fit(
     compiled too. Same losses and gradients as the dynamic engine up to the order in which
     the samples' gradients are added. Hinge, mse and cross-entropy only: the bce losses
     take a branch on each sample's value, which a replay cannot follow.
+
+    ``validation=(inputs, labels)``, held-out samples, is evaluated after every epoch
+    (``evaluate``: the task's loss and accuracy, no graph recorded) into each EpochStats'
+    ``validation_loss`` and ``validation_accuracy``.
+
+    ``progress=True`` draws a tqdm bar over the steps (plain lines without tqdm),
+    ``"plain"`` prints a plain line for the first and last step and at most one every two
+    seconds between them, to ``stream`` (default: stderr), and False prints nothing.
     """
     _check_data(model, inputs, labels, task, "fit")
+    progress = check_setting(progress, "fit")
+    if validation is not None:
+        if not isinstance(validation, tuple) or len(validation) != 2:
+            raise TypeError(
+                f"fit: validation must be a tuple (inputs, labels), got {type(validation).__name__}"
+            )
+        _check_data(model, validation[0], validation[1], task, "fit: validation")
+        try:  # every label is one of the classes, before training
+            task.targets(validation[1])
+        except ValueError as error:
+            raise ValueError(f"fit: validation: {error}") from None
+        validation_forward = _forward(model, len(validation[0]))
     if type(epochs) is not int or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r:.80}")
     n = len(inputs)
@@ -330,7 +317,8 @@ def fit(
         sample_loss, sample_targets = _compiled_sample_loss(model, task, targets)
         reg_loss = compile_function(lambda: l2 * losses.l2(params)) if l2 else None
     batches = math.ceil(n / batch_size)
-    bar = _Progress(epochs * batches, epochs, description, progress, stream or sys.stderr)
+    bar = Progress(epochs * batches, progress, description, stream or sys.stderr)
+    held_out: dict[str, str] = {}  # the last epoch's held-out numbers, for the bar
     history: list[EpochStats] = []
     step = 0
     try:
@@ -372,13 +360,64 @@ def fit(
                     optimizer.lr = lr_schedule(step)
                 optimizer.step()
                 step += 1
-                bar.step(total_loss / seen, correct / seen if task.is_classification else None)
-            stats = EpochStats(epoch, total_loss / n, correct / n if task.is_classification else None)
+                if seen < n:  # the epoch's last step is reported with its held-out numbers
+                    mean, hits = total_loss / seen, correct / seen
+                    _report(bar, step, epoch, epochs, batches, mean, hits, task, held_out, epoch_end=False)
+            validation_loss = validation_accuracy = None
+            if validation is not None:
+                validation_loss, validation_accuracy = _scores(
+                    task, validation_forward(validation[0]), validation[1]
+                )
+                held_out = {"held-out loss": f"{validation_loss:.4f}"}
+                if validation_accuracy is not None:
+                    held_out["held-out accuracy"] = f"{100 * validation_accuracy:.1f}%"
+            stats = EpochStats(
+                epoch,
+                total_loss / n,
+                correct / n if task.is_classification else None,
+                validation_loss,
+                validation_accuracy,
+            )
             history.append(stats)
-            bar.epoch(stats)
+            mean, hits = total_loss / n, correct / n
+            _report(bar, step, epoch, epochs, batches, mean, hits, task, held_out, epoch_end=True)
     finally:
         bar.close()
     return history
+
+
+def _report(
+    bar: Progress,
+    step: int,
+    epoch: int,
+    epochs: int,
+    batches: int,
+    loss: float,
+    accuracy: float,
+    task: Task,
+    held_out: dict[str, str],
+    *,
+    epoch_end: bool,
+) -> None:
+    """Tell the progress that ``step`` is done: the epoch's mean loss (and accuracy) so far;
+    the held-out numbers in the line of an epoch's end (they are that epoch's) and in the
+    bar's postfix until the next epoch's end."""
+    numbers = {"loss": f"{loss:.4f}"}
+    if task.is_classification:
+        numbers["accuracy"] = f"{100 * accuracy:.1f}%"
+    if epoch_end:
+        numbers.update(held_out)
+    text = "  ".join(f"{k} {v}" for k, v in numbers.items())
+    if batches > 1:  # the step count is not the epoch count: say both
+        text = f"epoch {epoch}/{epochs}  {text}"
+    postfix = {"loss": numbers["loss"]}
+    if "accuracy" in numbers:
+        postfix["acc"] = numbers["accuracy"]
+    if "held-out accuracy" in held_out:
+        postfix["held-out acc"] = held_out["held-out accuracy"]
+    elif "held-out loss" in held_out:
+        postfix["held-out loss"] = held_out["held-out loss"]
+    bar.update(step, text, postfix)
 
 
 def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple[Any, list[Any]]:
@@ -422,6 +461,28 @@ def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple
 COMPILE_OUTPUTS_FROM = 200
 
 
+def _forward(model: MLP, n: int) -> Callable[[Features], list[list[float]]]:
+    """A function giving the model's output numbers for each of ``n`` (or so) inputs, with no
+    graph recorded: the compiled forward from COMPILE_OUTPUTS_FROM inputs on (traced once,
+    on the first call; it reads the parameters' current values on every call)."""
+    if n >= COMPILE_OUTPUTS_FROM:
+        compiled: Any = None
+
+        def replay(inputs: Features) -> list[list[float]]:
+            nonlocal compiled
+            if compiled is None:
+                compiled = compile_function(lambda x: (add_n(o := model.forward(x)), o), has_aux=True)
+            return [compiled.forward(x)[1] for x in inputs]
+
+        return replay
+
+    def dynamic(inputs: Features) -> list[list[float]]:
+        with no_grad():
+            return [[v.data for v in model.forward(x)] for x in inputs]
+
+    return dynamic
+
+
 def outputs(model: MLP, inputs: Features) -> list[list[float]]:
     """The model's output numbers for each sample, computed without recording a graph.
 
@@ -429,11 +490,19 @@ def outputs(model: MLP, inputs: Features) -> list[list[float]]:
     replayed on floats: the same numbers, several times faster (the decision boundary's
     2,500 grid points, say).
     """
-    if len(inputs) >= COMPILE_OUTPUTS_FROM:
-        forward = compile_function(lambda x: (add_n(o := model.forward(x)), o), has_aux=True).forward
-        return [forward(x)[1] for x in inputs]
+    return _forward(model, len(inputs))(inputs)
+
+
+def _scores(
+    task: Task, numbers: Sequence[Sequence[float]], labels: Sequence[float]
+) -> tuple[float, float | None]:
+    """``(loss, accuracy)`` of the output numbers against the labels (accuracy None for regression)."""
     with no_grad():
-        return [[v.data for v in model.forward(x)] for x in inputs]
+        loss = task.loss_value([[Value(v) for v in out] for out in numbers], task.targets(labels)).data
+    if not task.is_classification:
+        return loss, None
+    hits = sum(task.decide(out) == float(t) for out, t in zip(numbers, labels))
+    return loss, hits / len(numbers)
 
 
 def predict(model: MLP, inputs: Features, task: Task) -> list[float]:
@@ -449,14 +518,7 @@ def evaluate(model: MLP, inputs: Features, labels: Sequence[float], task: Task) 
     """``(loss, accuracy)`` of the model on ``(inputs, labels)``, without recording a graph
     (accuracy is None for regression)."""
     _check_data(model, inputs, labels, task, "evaluate")
-    targets = task.targets(labels)
-    with no_grad():
-        outs = [model.forward(x) for x in inputs]
-        loss = task.loss_value(outs, targets).data
-    if not task.is_classification:
-        return loss, None
-    hits = sum(task.decide([v.data for v in out]) == float(t) for out, t in zip(outs, labels))
-    return loss, hits / len(inputs)
+    return _scores(task, outputs(model, inputs), labels)
 
 
 # ---------------------------------------------------------------------------- pictures

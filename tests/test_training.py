@@ -229,7 +229,8 @@ def test_fit_reduces_the_loss_and_reports_accuracy():
 
 
 def test_progress_bar_and_plain_fallback(monkeypatch):
-    """With tqdm the bar shows loss and accuracy; without it plain lines are printed instead."""
+    """With tqdm the bar shows loss and accuracy; without it (or with "plain") plain lines
+    counting steps are printed instead; progress=False prints nothing."""
     xs, ys, task, model = _moons_setup(n=12)
     stream = io.StringIO()
     fit(
@@ -246,15 +247,101 @@ def test_progress_bar_and_plain_fallback(monkeypatch):
     )
     assert "unit" in stream.getvalue() and "4/4" in stream.getvalue() and "acc=" in stream.getvalue()
 
+    plain = io.StringIO()
+    fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=2, progress="plain", stream=plain)
+    lines = plain.getvalue().splitlines()  # one step per epoch (the whole set): no epoch count
+    assert [line.split()[:3] for line in lines] == [["train:", "step", "1/2"], ["train:", "step", "2/2"]]
+    assert "accuracy" in lines[-1] and "epoch" not in plain.getvalue() and "bar" not in plain.getvalue()
+
     monkeypatch.setitem(sys.modules, "tqdm", None)
     stream = io.StringIO()
-    fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=2, progress=True, stream=stream)
-    lines = stream.getvalue().splitlines()
-    assert [line.split()[:2] for line in lines] == [["epoch", "1/2"], ["epoch", "2/2"]]
-    assert "accuracy" in lines[-1]
+    fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=2, batch_size=4, stream=stream)
+    lines = stream.getvalue().splitlines()  # three steps per epoch: the first and the last step
+    assert [line.split()[:5] for line in lines] == [
+        ["train:", "step", "1/6", "epoch", "1/2"],
+        ["train:", "step", "6/6", "epoch", "2/2"],
+    ]
     quiet = io.StringIO()
     fit(model, xs, ys, task, SGD(model.parameters(), lr=0.1), epochs=2, progress=False, stream=quiet)
     assert quiet.getvalue() == ""
+    with pytest.raises(TypeError, match="progress must be True, False or 'plain', got 'bar'"):
+        fit(model, xs, ys, task, SGD(model.parameters()), epochs=1, progress="bar")  # type: ignore[arg-type]
+
+
+def test_plain_progress_prints_a_line_every_two_seconds(monkeypatch):
+    """On a clock that moves 0.5 s per step, fit's plain lines are the first step, every
+    fourth step after it (2 s later each) and the last; with held-out data, a line at an
+    epoch's end shows that epoch's held-out numbers."""
+    from autograd import _progress
+
+    ticks = iter(range(1000))
+    monkeypatch.setattr(_progress, "monotonic", lambda: 0.5 * next(ticks))
+    xs, ys, task, model = _moons_setup(n=20)
+    stream = io.StringIO()
+    fit(
+        model,
+        xs,
+        ys,
+        task,
+        SGD(model.parameters(), lr=0.1),
+        epochs=5,
+        batch_size=5,
+        progress="plain",
+        stream=stream,
+        validation=(xs[:6], ys[:6]),
+    )
+    lines = stream.getvalue().splitlines()
+    assert [line.split()[2] for line in lines] == ["1/20", "5/20", "9/20", "13/20", "17/20", "20/20"]
+    assert [line.split()[4] for line in lines] == ["1/5", "2/5", "3/5", "4/5", "5/5", "5/5"]
+    assert "held-out accuracy" in lines[-1]  # the last step ends epoch 5: its held-out numbers
+    assert not any("held-out" in line for line in lines[:-1])  # the others are in mid-epoch
+
+
+@pytest.mark.parametrize(("loss", "n_classes"), [("hinge", 2), ("cross-entropy", 3), ("mse", 0)])
+def test_fit_records_the_held_out_loss_and_accuracy_of_each_epoch(loss, n_classes):
+    """history[k] holds evaluate()'s held-out numbers for the model after k + 1 epochs (a run
+    of k + 1 epochs with the same seed is the same run), None without validation."""
+    xs, ys = make_moons(30, noise=0.2, seed=3)
+    if n_classes == 3:
+        ys = [(t + (i % 2)) for i, t in enumerate(ys)]  # classes 0, 1, 2
+    labels = [float(t) + 0.5 for t in ys] if loss == "mse" else ys
+    task = Task.for_labels(loss, labels)
+    train, held_out = (xs[:20], labels[:20]), (xs[20:], labels[20:])
+
+    def run(epochs, validation=held_out):
+        model = MLP(2, [6, task.n_outputs], seed=1)
+        history = fit(model, *train, task, Adam(model.parameters(), lr=0.05), epochs=epochs,
+                      batch_size=7, seed=2, progress=False, validation=validation)
+        return model, history
+
+    _, history = run(3)
+    assert len(history) == 3
+    for epochs in (1, 2, 3):
+        model, _ = run(epochs)
+        val_loss, val_accuracy = evaluate(model, *held_out, task)
+        stats = history[epochs - 1]
+        assert stats.validation_loss == pytest.approx(val_loss, rel=1e-12)
+        assert stats.validation_accuracy == val_accuracy and (val_accuracy is None) == (loss == "mse")
+    assert len({s.validation_loss for s in history}) == 3  # the model changed each epoch
+    _, plain = run(3, validation=None)
+    assert [(s.loss, s.accuracy) for s in plain] == [(s.loss, s.accuracy) for s in history]
+    assert all(s.validation_loss is None and s.validation_accuracy is None for s in plain)
+
+
+def test_fit_refuses_held_out_data_that_does_not_fit():
+    """validation must be (inputs, labels) of the same length, with the task's classes."""
+    xs, ys, task, model = _moons_setup(n=10)
+    before = model.state_dict()
+    cases = [
+        (xs, TypeError, "validation must be a tuple \\(inputs, labels\\), got list"),
+        ((xs, ys[:3]), ValueError, "fit: validation: got 10 samples but 3 labels"),
+        (([], []), ValueError, "fit: validation: expected at least one sample"),
+        ((xs[:2], [0, 5]), ValueError, "fit: validation: label 5 is not one of the classes 0, 1"),
+    ]
+    for validation, error, match in cases:
+        with pytest.raises(error, match=match):
+            fit(model, xs, ys, task, SGD(model.parameters()), epochs=1, progress=False, validation=validation)
+    assert model.state_dict() == before
 
 
 @pytest.mark.parametrize(
