@@ -64,6 +64,9 @@ __all__ = [
     "COMPILE_OUTPUTS_FROM",
     "plot_training",
     "plot_decision_boundary",
+    "plot_fit",
+    "decision_boundary",
+    "regression_fit",
     "label_text",
 ]
 
@@ -375,11 +378,17 @@ def evaluate(model: MLP, inputs: Features, labels: Sequence[float], task: Task) 
 
 
 # ---------------------------------------------------------------------------- pictures
-def _decision_boundary(
+def decision_boundary(
     model: MLP, inputs: Features, labels: Sequence[float], task: Task
 ) -> plots.DecisionBoundary:
     """What the decision-boundary picture shows: the model's scores (two classes, one output)
-    or decided classes on a grid over the 2-D inputs, and each sample's class."""
+    or decided classes on a grid over the 2-D inputs, and each sample's class, with the
+    classes' labels for the legend. Draw it with ``plots.boundary_panel(ax, ...)``."""
+    if model.nin != 2 or not task.is_classification:
+        raise ValueError(
+            f"decision boundary: needs a classifier with 2 inputs, "
+            f"got {model.nin} inputs and the {task.loss} loss"
+        )
     grid = plots.Grid.covering(inputs)
     points = grid.points()
     index = {c: i for i, c in enumerate(task.classes)}
@@ -396,6 +405,49 @@ def _decision_boundary(
         points=[(p[0], p[1]) for p in inputs],
         classes=[index[float(t)] for t in labels],
         n_classes=len(task.classes),
+        class_names=[label_text(c) for c in task.classes],
+    )
+
+
+def regression_fit(
+    model: MLP,
+    inputs: Features,
+    labels: Sequence[float],
+    task: Task,
+    *,
+    validation: tuple[Features, Sequence[float]] | None = None,
+    steps: int = 200,
+) -> plots.RegressionFit:
+    """What the regression fit picture shows: each sample's target and the model's prediction
+    (and the held-out samples'); with one input, the model's curve over ``steps`` inputs
+    spanning the data too. Draw it with ``plots.fit_panel(ax, ...)``."""
+    if task.is_classification or model.nouts[-1] != 1:
+        raise ValueError(
+            f"regression fit: needs a regression model (mse, one output), got the {task.loss} loss "
+            f"and {model.nouts[-1]} outputs"
+        )
+    _check_data(model, inputs, labels, task, "regression fit")
+    held_x, held_y = validation if validation is not None else ([], [])
+    if validation is not None:
+        _check_data(model, held_x, held_y, task, "regression fit: validation")
+    predictions = predict(model, inputs, task)
+    held_predictions = predict(model, held_x, task) if held_x else []
+    if model.nin != 1:
+        return plots.RegressionFit(
+            [float(t) for t in labels], predictions, [float(t) for t in held_y], held_predictions
+        )
+    every = [x[0] for x in inputs] + [x[0] for x in held_x]
+    low, high = min(every), max(every)
+    line = [low + (high - low) * i / (steps - 1) for i in range(steps)]
+    curve = [out[0] for out in outputs(model, [[x] for x in line])]
+    return plots.RegressionFit(
+        [float(t) for t in labels],
+        predictions,
+        [float(t) for t in held_y],
+        held_predictions,
+        inputs=[x[0] for x in inputs],
+        held_out_inputs=[x[0] for x in held_x],
+        curve=(line, curve),
     )
 
 
@@ -408,11 +460,29 @@ def plot_decision_boundary(
     *,
     title: str = "",
 ) -> Path:
-    """Draw the classes the model gives a grid over the 2-D data, with the samples on top, into a PNG."""
+    """Draw the classes the model gives a grid over the 2-D data, with the samples on top and
+    a legend naming the classes, into a PNG."""
     if model.nin != 2 or not task.is_classification:
         raise ValueError("plot_decision_boundary: needs a classifier with 2 inputs")
     plots.require_matplotlib()  # before computing the picture
-    return plots.draw_decision_boundary(_decision_boundary(model, inputs, labels, task), path, title=title)
+    return plots.draw_decision_boundary(decision_boundary(model, inputs, labels, task), path, title=title)
+
+
+def plot_fit(
+    model: MLP,
+    inputs: Features,
+    labels: Sequence[float],
+    task: Task,
+    path: str | os.PathLike[str],
+    *,
+    validation: tuple[Features, Sequence[float]] | None = None,
+    title: str = "fit",
+) -> Path:
+    """Draw a regression model's fit into a PNG: with one input, the samples and the model's
+    curve; otherwise each prediction against its target beside the line y = x."""
+    plots.require_matplotlib()  # before computing the picture
+    fit = regression_fit(model, inputs, labels, task, validation=validation)
+    return plots.draw_fit(fit, path, title=title)
 
 
 def plot_training(
@@ -420,16 +490,27 @@ def plot_training(
     path: str | os.PathLike[str],
     *,
     boundary: tuple[MLP, Features, Sequence[float], Task] | None = None,
+    fit: tuple[MLP, Features, Sequence[float], Task] | None = None,
+    validation: tuple[Features, Sequence[float]] | None = None,
 ) -> Path:
-    """Draw the loss (and accuracy) per epoch into a PNG, beside the decision boundary when given."""
+    """Draw the loss (and accuracy) per epoch into a PNG, training and held out (when the
+    history has held-out numbers), beside the decision boundary (``boundary``) or the
+    regression fit (``fit``, with the held-out samples of ``validation``) when given."""
     plots.require_matplotlib()  # before computing the picture
-    accuracies = None
+    accuracies = validation_losses = validation_accuracies = None
     if history and history[0].accuracy is not None:
         accuracies = [s.accuracy or 0.0 for s in history]
+    if history and history[0].validation_loss is not None:
+        validation_losses = [s.validation_loss or 0.0 for s in history]
+        if history[0].validation_accuracy is not None:
+            validation_accuracies = [s.validation_accuracy or 0.0 for s in history]
     return plots.draw_training(
         [s.epoch for s in history],
         [s.loss for s in history],
         path,
         accuracies=accuracies,
-        boundary=_decision_boundary(*boundary) if boundary else None,
+        validation_losses=validation_losses,
+        validation_accuracies=validation_accuracies,
+        boundary=decision_boundary(*boundary) if boundary else None,
+        fit=regression_fit(*fit, validation=validation) if fit else None,
     )

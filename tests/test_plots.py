@@ -111,3 +111,101 @@ def test_plots_imports_neither_matplotlib_nor_the_training_library():
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _axes():
+    """One matplotlib Axes on an off-screen figure."""
+    pytest.importorskip("matplotlib")
+    from autograd.plots import _figure
+
+    return _figure(5, 4).subplots()
+
+
+def _legend(ax) -> list[str]:
+    legend = ax.get_legend()
+    assert legend is not None, "no legend"
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def _png(path) -> int:
+    data = path.read_bytes()
+    assert data.startswith(PNG) and data[12:16] == b"IHDR"
+    return len(data)
+
+
+def test_boundary_legend_names_each_class_in_a_qualitative_colour():
+    """Many classes: one legend entry per class name, each in tab10's colour of its index,
+    the regions in the same colours; two classes (signed) get a legend too."""
+    from matplotlib.colors import to_rgba
+
+    from autograd.plots import boundary_panel, class_colours
+
+    grid = Grid.covering([[0.0, 0.0], [1.0, 1.0]], steps=4)
+    values = [float(i % 4) for i in range(16)]
+    boundary = DecisionBoundary(
+        grid, values, False, [(0.0, 0.0), (1.0, 1.0), (0.5, 0.5), (0.2, 0.9)], [0, 1, 2, 3], 4,
+        class_names=["3", "7", "8", "9"],
+    )
+    ax = boundary_panel(_axes(), boundary, title="digits")
+    assert _legend(ax) == ["3", "7", "8", "9"] and ax.get_legend().get_title().get_text() == "class"
+    tab10 = [to_rgba(c) for c in ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")]
+    assert class_colours(4) == tab10
+    assert [tuple(h.get_facecolor()[0]) for h in ax.get_legend().legend_handles] == tab10
+    assert len({tuple(c) for c in class_colours(20)}) == 20 and len(class_colours(25)) == 25
+    assert _legend(boundary_panel(_axes(), _boundary(signed=True))) == ["0", "1"]
+    with pytest.raises(ValueError, match="expected 3 class names, got 2"):
+        DecisionBoundary(grid, values, False, [], [], 3, class_names=["a", "b"])
+
+
+def test_curves_legend_has_training_and_held_out():
+    """The curves panel draws held-out loss and accuracy dashed beside the training ones, one legend."""
+    from autograd.plots import TrainingCurves, curves_panel
+
+    curves = TrainingCurves([1, 2, 3], [0.9, 0.5, 0.2], [0.5, 0.7, 0.9], [1.0, 0.7, 0.4], [0.4, 0.6, 0.8])
+    ax = curves_panel(_axes(), curves)
+    assert _legend(ax) == ["training loss", "held-out loss", "training accuracy", "held-out accuracy"]
+    held_out = next(line for line in ax.get_lines() if line.get_label() == "held-out loss")
+    assert list(held_out.get_ydata()) == [1.0, 0.7, 0.4] and held_out.get_linestyle() == "--"
+    assert _legend(curves_panel(_axes(), TrainingCurves([1], [0.5]))) == ["training loss"]
+    with pytest.raises(ValueError, match="expected 3 validation_losses, got 2"):
+        TrainingCurves([1, 2, 3], [0.9, 0.5, 0.2], validation_losses=[1.0, 0.5])
+
+
+def test_fit_panel_draws_the_curve_or_predictions_against_y_equals_x():
+    """One input: samples and the model's curve; several: predictions against targets and y = x."""
+    from autograd.plots import RegressionFit, fit_panel
+
+    curve = RegressionFit(
+        [0.0, 1.0], [0.1, 0.9], [0.5], [0.4], inputs=[0.0, 1.0], held_out_inputs=[0.5],
+        curve=([0.0, 0.5, 1.0], [0.1, 0.5, 0.9]),
+    )
+    ax = fit_panel(_axes(), curve)
+    assert sorted(_legend(ax)) == ["held-out samples", "model", "training samples"]
+    assert ax.get_xlabel() == "input"
+    scatter = RegressionFit([0.0, 2.0], [0.5, 1.5])
+    ax = fit_panel(_axes(), scatter)
+    assert sorted(_legend(ax)) == ["training samples", "y = x (perfect)"] and ax.get_xlabel() == "target"
+    diagonal = ax.get_lines()[0]
+    assert list(diagonal.get_xdata()) == [0.0, 2.0] == list(diagonal.get_ydata())
+    with pytest.raises(ValueError, match="expected 2 predictions, got 1"):
+        RegressionFit([0.0, 2.0], [0.5])
+    with pytest.raises(ValueError, match="go together"):
+        RegressionFit([0.0], [0.5], inputs=[1.0])
+    with pytest.raises(ValueError, match="at least one sample"):
+        RegressionFit([], [])
+
+
+def test_draw_fit_and_training_beside_a_fit_write_pngs(tmp_path):
+    """draw_fit and draw_training(fit=...) write non-empty PNG files; a boundary and a fit
+    together are refused."""
+    from autograd.plots import RegressionFit, draw_fit
+
+    fit = RegressionFit([0.0, 1.0, 2.0], [0.2, 1.1, 1.8])
+    assert _png(draw_fit(fit, tmp_path / "fit.png")) > 1000
+    path = draw_training(
+        [1, 2], [0.5, 0.3], tmp_path / "t.png", validation_losses=[0.6, 0.4], fit=fit
+    )
+    assert _png(path) > 1000
+    with pytest.raises(ValueError, match="a boundary or a fit"):
+        draw_training([1], [0.5], tmp_path / "x.png", boundary=_boundary(True), fit=fit)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.png", "t.png"]

@@ -17,12 +17,15 @@ from autograd.optim import SGD, Adam
 from autograd.training import (
     EpochStats,
     Task,
+    decision_boundary,
     evaluate,
     fit,
     outputs,
     plot_decision_boundary,
+    plot_fit,
     plot_training,
     predict,
+    regression_fit,
 )
 from tests.support import run_python
 
@@ -435,6 +438,61 @@ def test_plot_functions_write_pngs_and_refuse_what_they_cannot_draw(tmp_path):
     with pytest.raises(ValueError, match="needs a classifier with 2 inputs"):
         plot_decision_boundary(regression, xs, [0.5] * 20, Task("mse"), tmp_path / "r.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png", "t.png"]
+
+
+def test_decision_boundary_names_the_classes_by_their_labels():
+    """The boundary's legend names are the task's labels as written (3, 7, 8), not indices."""
+    xs, ys = make_moons(12, noise=0.1, seed=0)
+    labels = [(3, 7, 8)[i % 3] for i in range(len(ys))]
+    task = Task.for_labels("cross-entropy", labels)
+    model = MLP(2, [4, 3], seed=0)
+    boundary = decision_boundary(model, xs, labels, task)
+    assert boundary.names() == ["3", "7", "8"] and boundary.classes == [(3, 7, 8).index(t) for t in labels]
+    with pytest.raises(ValueError, match="needs a classifier with 2 inputs, got 1 inputs and the mse loss"):
+        decision_boundary(MLP(1, [1], seed=0), [[0.0]], [0.5], Task("mse"))
+
+
+def _line_data(n=20):
+    xs = [[i / (n - 1)] for i in range(n)]
+    return xs, [2.0 * x[0] + 0.25 for x in xs]
+
+
+def test_regression_fit_holds_the_models_predictions_and_curve():
+    """One input: each sample's target, the model's prediction, held-out samples, and the
+    model's outputs over 200 inputs spanning all the data; several inputs: no curve."""
+    xs, ys = _line_data()
+    task = Task("mse")
+    model = MLP(1, [4, 1], seed=0)
+    fit(model, xs[:15], ys[:15], task, Adam(model.parameters(), lr=0.05), epochs=30, progress=False)
+    picture = regression_fit(model, xs[:15], ys[:15], task, validation=(xs[15:], ys[15:]))
+    assert picture.targets == ys[:15] and picture.predictions == predict(model, xs[:15], task)
+    assert picture.held_out_predictions == predict(model, xs[15:], task)
+    assert picture.inputs == [x[0] for x in xs[:15]] and picture.held_out_inputs == [x[0] for x in xs[15:]]
+    line, curve = picture.curve
+    assert len(line) == 200 and line[0] == 0.0 and line[-1] == 1.0  # the held-out end included
+    assert curve == [out[0] for out in outputs(model, [[x] for x in line])]
+    wide = MLP(2, [1], seed=0)
+    flat = regression_fit(wide, [[0.0, 1.0], [1.0, 0.0]], [0.5, 1.5], task)
+    assert flat.curve is None and flat.inputs is None
+    assert flat.predictions == predict(wide, [[0.0, 1.0], [1.0, 0.0]], task)
+    with pytest.raises(ValueError, match="needs a regression model"):
+        regression_fit(MLP(2, [1], seed=0), [[0.0, 1.0]], [1], Task.for_labels("hinge", [0, 1]))
+
+
+def test_plot_fit_and_training_with_a_fit_write_pngs(tmp_path):
+    """plot_fit and plot_training(fit=..., validation=...) on a regression write PNG files."""
+    pytest.importorskip("matplotlib")
+    xs, ys = _line_data()
+    task = Task("mse")
+    model = MLP(1, [4, 1], seed=0)
+    held_out = (xs[15:], ys[15:])
+    history = fit(model, xs[:15], ys[:15], task, Adam(model.parameters(), lr=0.05), epochs=4,
+                  progress=False, validation=held_out)
+    one = plot_fit(model, xs[:15], ys[:15], task, tmp_path / "fit.png", validation=held_out)
+    two = plot_training(history, tmp_path / "t.png", fit=(model, xs[:15], ys[:15], task), validation=held_out)
+    for path in (one, two):
+        data = path.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
 
 
 # ----------------------------------------------------------------------------- examples
