@@ -252,9 +252,15 @@ def boundary_panel(ax: Any, boundary: DecisionBoundary, *, title: str = "") -> A
         ax.contourf(grid.xs, grid.ys, zz, levels=levels, colors=list(_BINARY_COLOURS), alpha=0.8)
         points: list[Any] = list(_BINARY_POINTS)
     else:
+        from matplotlib.colors import ListedColormap
+
         k = boundary.n_classes
         points = class_colours(k)
-        ax.contourf(grid.xs, grid.ys, zz, levels=[i - 0.5 for i in range(k + 1)], colors=points, alpha=0.35)
+        # cells, not contours: a contour between classes 0 and 2 would pass through class 1
+        regions = ListedColormap(points)
+        ax.pcolormesh(
+            grid.xs, grid.ys, zz, cmap=regions, vmin=-0.5, vmax=k - 0.5, shading="nearest", alpha=0.35
+        )
     for c, name in enumerate(names):
         mine = [p for p, k in zip(boundary.points, boundary.classes) if k == c]
         ax.scatter(

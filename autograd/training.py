@@ -154,7 +154,8 @@ def fit(
             task.targets(validation[1])
         except ValueError as error:
             raise ValueError(f"fit: validation: {error}") from None
-        validation_forward = _forward(model, len(validation[0]))
+        # compiled once its one trace pays: over all the epochs' evaluations, not one epoch's
+        validation_forward = _forward(model, len(validation[0]) * epochs)
     if type(epochs) is not int or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r:.80}")
     n = len(inputs)
@@ -318,9 +319,9 @@ COMPILE_OUTPUTS_FROM = 200
 
 
 def _forward(model: MLP, n: int) -> Callable[[Features], list[list[float]]]:
-    """A function giving the model's output numbers for each of ``n`` (or so) inputs, with no
-    graph recorded: the compiled forward from COMPILE_OUTPUTS_FROM inputs on (traced once,
-    on the first call; it reads the parameters' current values on every call)."""
+    """A function giving the model's output numbers for each input, with no graph recorded,
+    for ``n`` forwards in all: the compiled forward from COMPILE_OUTPUTS_FROM on (traced
+    once, on the first call; it reads the parameters' current values on every call)."""
     if n >= COMPILE_OUTPUTS_FROM:
         compiled: Any = None
 

@@ -41,6 +41,32 @@ def autograd_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
     )
 
 
+def autograd_cli_without(
+    missing: Sequence[str], *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a fresh interpreter as if the parts in ``missing`` were not
+    installed: Python modules (``"matplotlib"``, ``"tqdm"``) are blocked in sys.modules,
+    ``"dot"`` leaves PATH without Graphviz's dot (an empty folder)."""
+    import os
+    import tempfile
+
+    blocked = [m for m in missing if m != "dot"]
+    code = (
+        "import sys\n"
+        f"for name in {blocked!r}:\n"
+        "    sys.modules[name] = None\n"
+        "from autograd.cli import main\n"
+        f"sys.exit(main({list(args)!r}))\n"
+    )
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as empty:
+        if "dot" in missing:
+            env["PATH"] = empty
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env, check=False
+        )
+
+
 def write_csv(path: Path, rows: Sequence[Sequence[float]], header: str | None = "x1,x2,label") -> Path:
     """Write rows of numbers as a CSV file (with a header line unless None)."""
     lines = ([header] if header else []) + [",".join(repr(v) for v in row) for row in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -175,3 +176,23 @@ def test_demo_still_defaults_to_moons():
 
     args = build_parser().parse_args(["demo"])
     assert args.what == "moons" and args.steps is None
+
+
+def test_gpt_train_and_demo_gpt_without_matplotlib_skip_the_plot(tmp_path, docs, capsys, monkeypatch):
+    """Without matplotlib, gpt train --plot and demo gpt train, save the model and say which plot
+    they skipped and why; --no-progress prints plain step lines."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    plot, model = tmp_path / "loss.png", tmp_path / "m.json"
+    assert _train("--data", str(docs), "--steps", "3", "--plot", str(plot), "--save", str(model)) == 0
+    captured = capsys.readouterr()
+    reason = "matplotlib is not installed (pip install 'scalar-autograd[demo]')"
+    assert f"skipped {plot}: {reason}" in captured.err.splitlines()
+    assert not plot.exists() and isinstance(nn.load(model), GPT)
+    steps = [line.split()[3] for line in captured.err.splitlines() if line.startswith("gpt train: step")]
+    assert steps[0] == "1/3" and steps[-1] == "3/3"
+    pytest.importorskip("faker")
+    out = tmp_path / "demo"
+    assert main(["demo", "gpt", "--out", str(out), "--steps", "3", "--no-progress", "--no-compile"]) == 0
+    err = capsys.readouterr().err
+    assert f"skipped {out / 'gpt_loss.png'}: matplotlib is not installed" in err
+    assert sorted(os.listdir(out)) == ["gpt.json"]

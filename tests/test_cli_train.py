@@ -7,7 +7,9 @@ from autograd import nn
 from autograd.datasets import make_moons
 from autograd.nn import MLP
 from autograd.training import Task, predict
-from tests.support import autograd_cli, write_csv
+from tests.support import autograd_cli, autograd_cli_without, write_csv
+
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_train_save_plot_and_predict_round_trip(tmp_path):
@@ -66,3 +68,40 @@ def test_train_compile_on_the_command_line_matches_the_dynamic_run(tmp_path):
     assert plain.returncode == 0 and compiled.returncode == 0, compiled.stderr
     assert compiled.stdout == plain.stdout
     assert "held out: loss" in compiled.stdout
+
+
+def test_train_without_matplotlib_or_tqdm_trains_saves_and_skips_the_plot(tmp_path):
+    """Without matplotlib and tqdm, `train --plot --save` trains with plain step lines, saves the
+    model and says it skipped the plot, exit status 0."""
+    model_path, plot_path = tmp_path / "m.json", tmp_path / "p.png"
+    options = ["--samples", "60", "--epochs", "4", "--hidden", "4", "--batch-size", "16"]
+    argv = ["train", *options, "--save", str(model_path), "--plot", str(plot_path)]
+    result = autograd_cli_without(["matplotlib", "tqdm"], *argv)
+    assert result.returncode == 0, result.stderr
+    assert f"skipped {plot_path}: matplotlib is not installed (pip install 'scalar-autograd[demo]')" in (
+        result.stderr.splitlines()
+    )
+    assert not plot_path.exists() and f"model: {model_path}" in result.stdout
+    assert isinstance(nn.load_with_metadata(model_path)[0], MLP)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("train: step")]
+    # 48 training samples in batches of 16: 3 steps per epoch, 12 in all; the count says both
+    assert lines[0].startswith("train: step 1/12  epoch 1/4  loss ")
+    assert lines[-1].startswith("train: step 12/12  epoch 4/4  loss ") and "held-out accuracy" in lines[-1]
+
+
+def test_train_regression_plots_curves_beside_the_fit(tmp_path):
+    """A CSV of numbers trains with mse; --plot draws the curves beside the fit into a PNG, and
+    --no-progress prints plain step lines with the held-out loss and no accuracy."""
+    import math
+
+    rows = [[x / 10, math.sin(x / 10) + 0.05 * ((x * 7) % 3 - 1)] for x in range(-30, 31)]
+    csv = write_csv(tmp_path / "sine.csv", rows, header="x,y")
+    plot_path = tmp_path / "fit.png"
+    options = ["--epochs", "5", "--hidden", "8", "--no-progress", "--plot", str(plot_path)]
+    result = autograd_cli("train", "--data", str(csv), *options)
+    assert result.returncode == 0, result.stderr
+    assert "loss mse" in result.stdout and f"plot: {plot_path}" in result.stdout
+    data = plot_path.read_bytes()
+    assert data.startswith(PNG) and len(data) > 1000
+    last = [line for line in result.stderr.splitlines() if line.startswith("train: step")][-1]
+    assert "held-out loss" in last and "accuracy" not in last

@@ -135,7 +135,8 @@ def _png(path) -> int:
 
 def test_boundary_legend_names_each_class_in_a_qualitative_colour():
     """Many classes: one legend entry per class name, each in tab10's colour of its index,
-    the regions in the same colours; two classes (signed) get a legend too."""
+    the regions (grid cells, no contour between classes) in the same colours; two classes
+    (signed) get a legend too."""
     from matplotlib.colors import to_rgba
 
     from autograd.plots import boundary_panel, class_colours
@@ -151,6 +152,8 @@ def test_boundary_legend_names_each_class_in_a_qualitative_colour():
     tab10 = [to_rgba(c) for c in ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")]
     assert class_colours(4) == tab10
     assert [tuple(h.get_facecolor()[0]) for h in ax.get_legend().legend_handles] == tab10
+    regions = ax.collections[0]  # a cell per grid point, coloured by its class in the same colours
+    assert [tuple(c) for c in regions.get_cmap().colors] == tab10 and regions.get_array().size == 16
     assert len({tuple(c) for c in class_colours(20)}) == 20 and len(class_colours(25)) == 25
     assert _legend(boundary_panel(_axes(), _boundary(signed=True))) == ["0", "1"]
     with pytest.raises(ValueError, match="expected 3 class names, got 2"):

@@ -1,25 +1,25 @@
 """``autograd demo``: micrograd's demo. Train MLP(2, [16, 16, 1]) on two moons with the hinge
-loss, then write the decision boundary (PNG), one neuron's graph (SVG) and the model (JSON).
+loss, then write the decision boundary and the training curves (PNG; training and held-out),
+one neuron's graph (SVG) and the model (JSON). Without matplotlib or Graphviz's dot the
+pictures that need them are skipped, each with one line saying why (``autograd.cli.pictures``).
 ``autograd demo gpt`` trains microgpt's model on first names instead (``autograd.cli.gpt``).
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from autograd import plots
 from autograd._mode import no_grad
 from autograd.cli.arguments import check_output_folder, integer, positive_int, sample_count
+from autograd.cli.pictures import draw
 from autograd.datasets import make_moons
-from autograd.errors import MissingDependencyError, UsageError
+from autograd.errors import UsageError
 from autograd.graph import grads_kept
 from autograd.nn import MLP
 from autograd.optim import SGD
-from autograd.training import Features, Task, evaluate, fit, plot_decision_boundary
+from autograd.training import Features, Task, evaluate, fit, plot_decision_boundary, plot_training
 from autograd.value import Value
 
 __all__ = ["add_command", "run_demo"]
@@ -60,18 +60,18 @@ def run_demo(args: argparse.Namespace) -> int:
 
         return gpt.run_demo(args)
     out = Path(args.out)
-    try:
-        plots.require_matplotlib()  # fail before training, not after
-    except MissingDependencyError as error:
-        raise UsageError(str(error)) from None
     check_output_folder(out)
     inputs, y = make_moons(args.samples, noise=0.1, seed=args.seed)
+    held_x, held_y = make_moons(args.samples, noise=0.1, seed=args.seed + 1)  # new points, same shape
     task = Task.for_labels("hinge", y)
     model = MLP(2, [16, 16, 1], seed=args.seed)
     optimizer = SGD(model.parameters(), lr=1.0)
     steps = args.steps or 100
-    print(f"autograd demo: {model!r}, {len(model.parameters())} parameters, {len(inputs)} moons points")
-    fit(
+    print(
+        f"autograd demo: {model!r}, {len(model.parameters())} parameters, {len(inputs)} moons points "
+        f"(and {len(held_x)} held out)"
+    )
+    history = fit(
         model,
         inputs,
         y,
@@ -80,34 +80,32 @@ def run_demo(args: argparse.Namespace) -> int:
         epochs=steps,
         l2=1e-4,
         lr_schedule=lambda k: 1.0 - 0.9 * k / steps,
-        progress=not args.no_progress,
+        validation=(held_x, held_y),
+        progress="plain" if args.no_progress else True,
         description="demo",
         compile=not args.no_compile,
         seed=args.seed,
     )
     loss, accuracy = evaluate(model, inputs, y, task)
     accuracy = accuracy or 0.0  # never None: the task is a classification
+    held_accuracy = history[-1].validation_accuracy or 0.0
     print(
         f"training accuracy {100 * accuracy:.1f}% after {steps} steps "
-        f"(hinge loss {loss:.4f}; the bar adds the L2 term)"
+        f"(hinge loss {loss:.4f}; the loss shown while training adds the L2 term); "
+        f"held-out accuracy {100 * held_accuracy:.1f}%"
     )
     try:
-        boundary = plot_decision_boundary(
-            model,
-            inputs,
-            y,
-            task,
-            out / "decision_boundary.png",
-            title=f"MLP(2, [16, 16, 1]): {100 * accuracy:.0f}% after {steps} steps",
-        )
-        print(f"decision boundary: {boundary}")
-        try:
-            svg = _render_neuron(model, inputs, out / "neuron.svg")
-        except (ImportError, RuntimeError, subprocess.SubprocessError) as error:
-            # Graphviz's dot missing or failing: the rest of the demo still stands
-            print(f"neuron graph: skipped ({error})", file=sys.stderr)
-        else:
-            print(f"neuron graph: {svg}")
+        png = out / "decision_boundary.png"
+        title = f"MLP(2, [16, 16, 1]): {100 * accuracy:.0f}% after {steps} steps"
+
+        def boundary() -> Path:
+            return plot_decision_boundary(model, inputs, y, task, png, title=title)
+
+        draw("decision boundary", png, boundary)
+        curves = out / "training.png"
+        draw("training curves", curves, lambda: plot_training(history, curves))
+        svg = out / "neuron.svg"
+        draw("neuron graph", svg, lambda: _render_neuron(model, inputs, svg))
         saved = model.save(out / "model.json", metadata={"task": task.to_json(), "data": "moons"})
         print(f"model: {saved}")
     except OSError as error:
@@ -122,8 +120,10 @@ def add_command(subparsers: Any) -> None:
         help="train micrograd's demo network on two moons and draw the result",
         description=(
             "Train MLP(2, [16, 16, 1]) on 100 two-moons points with the hinge loss (micrograd's "
-            "demo), then write a decision-boundary PNG, one neuron's graph as SVG and the model "
-            "as JSON into the output folder."
+            "demo), checking it on 100 new points after every step, then write the decision "
+            "boundary and the training curves as PNG, one neuron's graph as SVG and the model as "
+            "JSON into the output folder. A picture whose part is missing (matplotlib, Graphviz's "
+            "dot) is skipped with a line saying so."
         ),
     )
     demo.add_argument(
@@ -144,7 +144,11 @@ def add_command(subparsers: Any) -> None:
     demo.add_argument(
         "--seed", type=integer, default=0, help="seed for the data and the weights (default: %(default)s)"
     )
-    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="plain progress lines (every few seconds) instead of a bar",
+    )
     demo.add_argument(
         "--no-compile",
         action="store_true",

@@ -24,6 +24,7 @@ from autograd.cli.arguments import (
     number_in,
     positive_int,
 )
+from autograd.cli.pictures import draw
 from autograd.errors import DataFileError, MissingDependencyError, ModelFileError, UsageError
 from autograd.nn import GPT, NORMS, generate, load_with_metadata
 from autograd.text import CharTokenizer, TrainingRun, names, read_documents, train
@@ -125,7 +126,7 @@ def _train(
             lr=args.lr,
             compile=args.compile,
             seed=args.seed,
-            progress=not args.no_progress,
+            progress="plain" if args.no_progress else True,
             description=description,
         )
     except (ValueError, OverflowError, ZeroDivisionError) as error:
@@ -153,19 +154,12 @@ def run_train(args: argparse.Namespace) -> int:
             check_writable_target(Path(getattr(args, option)), f"--{option}")
     if args.plot is not None and Path(args.plot).suffix.lower() != ".png":
         raise UsageError(f"--plot: expected a .png file name, got {args.plot!r}")
-    if args.plot is not None:
-        try:
-            from autograd import plots
-
-            plots.require_matplotlib()  # fail before training, not after
-        except MissingDependencyError as error:
-            raise UsageError(str(error)) from None
     docs, data_name = _documents(args.data)
     model, tokenizer, run = _train(docs, args, "gpt train")
     if args.plot is not None:
         try:
             title = f"{model.n_layer}-layer, {model.n_embd}-wide GPT on {data_name}"
-            print(f"plot: {plot_losses(run.losses, Path(args.plot), title)}")
+            draw("plot", args.plot, lambda: plot_losses(run.losses, Path(args.plot), title))
         except OSError as error:
             raise UsageError(f"--plot: cannot write {args.plot!r}: {error.strerror or error}") from None
     if args.save is not None:
@@ -212,12 +206,6 @@ def run_sample(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     """``autograd demo gpt``: train microgpt's model on the names, print samples, save it."""
     out = Path(args.out)
-    try:
-        from autograd import plots
-
-        plots.require_matplotlib()
-    except MissingDependencyError as error:
-        raise UsageError(str(error)) from None
     check_output_folder(out)
     docs, _ = _documents("names")
     settings = argparse.Namespace(
@@ -236,8 +224,8 @@ def run_demo(args: argparse.Namespace) -> int:
     print("10 names sampled at temperature 0.5:")
     print(", ".join(tokenizer.decode(s) for s in generate(model, 10, 0.5, args.seed, bos=tokenizer.bos)))
     try:
-        plot = plot_losses(run.losses, out / "gpt_loss.png", "microgpt's model on first names")
-        print(f"loss plot: {plot}")
+        png = out / "gpt_loss.png"
+        draw("loss plot", png, lambda: plot_losses(run.losses, png, "microgpt's model on first names"))
         metadata = {"tokenizer": tokenizer.to_json(), "data": "names", "steps": settings.steps}
         print(
             f"model: {model.save(out / 'gpt.json', metadata=metadata)} "
@@ -294,7 +282,9 @@ def add_command(subparsers: Any) -> None:
     tr.add_argument(
         "--samples", type=_count, default=5, help="documents to sample after training (default: 5)"
     )
-    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    tr.add_argument(
+        "--no-progress", action="store_true", help="plain progress lines (every few seconds) instead of a bar"
+    )
     tr.add_argument(
         "--no-compile",
         dest="compile",

@@ -18,6 +18,7 @@ from autograd.cli.arguments import (
     positive_int,
     sample_count,
 )
+from autograd.cli.pictures import draw
 from autograd.datasets import load_digits, make_circles, make_moons, read_csv, train_test_split
 from autograd.errors import DataFileError, MissingDependencyError, UsageError
 from autograd.nn import ACTIVATIONS, MLP
@@ -118,7 +119,8 @@ def run_train(args: argparse.Namespace) -> int:
             epochs=args.epochs,
             batch_size=args.batch_size,
             seed=args.seed,
-            progress=not args.no_progress,
+            validation=(x_test, y_test) if x_test else None,
+            progress="plain" if args.no_progress else True,
             compile=args.compile,
         )
     except (ValueError, OverflowError, ZeroDivisionError) as error:
@@ -132,11 +134,16 @@ def run_train(args: argparse.Namespace) -> int:
             + ("" if test_accuracy is None else f", accuracy {100 * test_accuracy:.1f}%")
         )
     if args.plot is not None:
+        trained = (model, x_train, y_train, task)
+        boundary = trained if model.nin == 2 and task.is_classification else None
+        fitted = None if task.is_classification else trained
+        held_out = (x_test, y_test) if x_test else None
         try:
-            boundary = (model, x_train, y_train, task) if model.nin == 2 and task.is_classification else None
-            print(f"plot: {plot_training(history, args.plot, boundary=boundary)}")
-        except MissingDependencyError as error:
-            raise UsageError(str(error)) from None
+            draw(
+                "plot",
+                args.plot,
+                lambda: plot_training(history, args.plot, boundary=boundary, fit=fitted, validation=held_out),
+            )
         except OSError as error:
             raise UsageError(f"--plot: cannot write {args.plot!r}: {error.strerror or error}") from None
     if args.save is not None:
@@ -241,9 +248,14 @@ def add_command(subparsers: Any) -> None:
     )
     train.add_argument("--save", metavar="MODEL.json", help="save the trained model here")
     train.add_argument(
-        "--plot", metavar="FILE.png", help="draw the training curves (and the boundary for 2-D data)"
+        "--plot",
+        metavar="FILE.png",
+        help="draw the training and held-out curves, beside the decision boundary (2-D classes) "
+        "or the fit (numbers)",
     )
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--no-progress", action="store_true", help="plain progress lines (every few seconds) instead of a bar"
+    )
     train.add_argument(
         "--compile",
         action="store_true",
