@@ -1,9 +1,13 @@
-"""Set-up for the doctests collected outside tests/ (README.md and the package's docstrings)."""
+"""Set-up for the doctests collected outside tests/ (README.md, the pages in docs/ and the
+package's docstrings)."""
 
 from __future__ import annotations
 
 import pytest
 from _pytest.doctest import DoctestItem
+
+# the API reference's griffe extension is read by mkdocs, not a module with doctests
+collect_ignore = ["docs/_griffe_autograd.py"]
 
 
 @pytest.fixture(autouse=True)

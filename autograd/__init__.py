@@ -46,6 +46,7 @@ from autograd.value import Value
 register_op = register
 
 __version__ = "0.1.0"
+"""The package's version: the one place it is written (pyproject.toml reads it from here)."""
 
 __all__ = [
     "Value",

@@ -360,8 +360,36 @@ def _dispatch(prim: Primitive) -> Callable[..., Any]:
         return out if out.__class__ is float else _result(out, prim.name)
 
     op.__name__ = op.__qualname__ = prim.name
-    op.__doc__ = prim.doc or f"The registered primitive {prim.name!r}."
+    op.__doc__ = _function_doc(prim)
+    op.__signature__ = _signature(prim)  # type: ignore[attr-defined]
     return op
+
+
+def _operand_names(prim: Primitive) -> list[str]:
+    n = prim.arity - prim.params
+    return ["x"] if n == 1 else ["a", "b", "c", "d"][:n] if n <= 4 else [f"x{i}" for i in range(n)]
+
+
+def _signature(prim: Primitive) -> inspect.Signature:
+    """What ``help()`` and the API reference show: ``exp(x)``, ``maximum(a, b)``, ``f(*args)``."""
+    param = inspect.Parameter
+    if prim.arity == 0:
+        params = [param("args", param.VAR_POSITIONAL)]
+    else:
+        names = _operand_names(prim) + [f"p{i}" for i in range(prim.params)]
+        params = [param(n, param.POSITIONAL_ONLY) for n in names]
+    return inspect.Signature(params)
+
+
+def _function_doc(prim: Primitive) -> str:
+    what = prim.doc or f"the registered primitive {prim.name!r}"
+    call = f"{prim.name}({', '.join(_operand_names(prim)) if prim.arity else '*args'})"
+    return (
+        f"{call}: {what}.\n\n"
+        f"Any Value among the inputs gives a Value that records one {prim.name!r} node (its local "
+        "derivatives come from the rules table, ``autograd.ops.get("
+        f"{prim.name!r})``); numbers alone give a float."
+    )
 
 
 def declare(prim: Primitive, *, replace: bool = False) -> Callable[..., Any]:

@@ -153,9 +153,7 @@ def _check(text: str, root: ast.expr) -> list[str]:
             if not isinstance(func, ast.Name):
                 raise ExpressionError("only functions called by name are allowed", text, column)
             if func.id not in allowed:
-                raise ExpressionError(
-                    f"unknown function {func.id!r}; known: {', '.join(allowed)}", text, column
-                )
+                raise ExpressionError(_not_callable(func.id, allowed), text, column)
             if node.keywords:
                 raise ExpressionError(f"{func.id}() takes no keyword arguments", text, column)
             if any(isinstance(arg, ast.Starred) for arg in node.args):
@@ -168,6 +166,29 @@ def _check(text: str, root: ast.expr) -> list[str]:
         else:
             raise ExpressionError(f"not allowed: {_describe(node)}", text, column)
     return names
+
+
+def _not_callable(name: str, allowed: Mapping[str, int]) -> str:
+    """Why ``name(...)`` cannot be called in an expression: an op of the rules table that is
+    written with an operator or takes sequences, or no op at all."""
+    prim = ops.primitives().get(name)
+    if prim is not None and prim.symbol in _BINARY.values():
+        return (
+            f"{name!r} is a registered op written with its operator, not called: "
+            f"write x {prim.symbol} y, not {name}(x, y)"
+        )
+    if prim is not None and prim.symbol is not None:
+        return (
+            f"{name!r} is a registered op written with the operator {prim.symbol!r}, which "
+            f"expressions do not accept (they accept {' '.join(_BINARY.values())})"
+        )
+    if prim is not None and prim.groups:
+        sequences = "a sequence" if prim.groups == 1 else f"{prim.groups} sequences"
+        return (
+            f"{name!r} is a registered op on {sequences} of any length; expressions can call ops "
+            "of a fixed number of inputs (call it from Python)"
+        )
+    return f"unknown function {name!r}; known: {', '.join(allowed)}"
 
 
 def _fits(n: int) -> bool:

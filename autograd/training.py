@@ -313,9 +313,9 @@ def _compiled_sample_loss(model: MLP, task: Task, targets: list[float]) -> tuple
     )
 
 
-#: outputs() compiles the model's forward for this many inputs or more (tracing costs
-#: about one forward on Values and generating the code a few more).
 COMPILE_OUTPUTS_FROM = 200
+"""outputs() compiles the model's forward for this many inputs or more (tracing costs about one
+forward on Values and generating the code a few more)."""
 
 
 def _forward(model: MLP, n: int) -> Callable[[Features], list[list[float]]]:

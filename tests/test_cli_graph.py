@@ -244,3 +244,116 @@ def test_bad_timeout_and_max_paths(tmp_path):
                           (["--max-paths", "0"], "--max-paths: expected a positive number")):
         result = run("graph", "x", "--set", "x=1", *args, cwd=tmp_path)
         assert result.returncode == 2 and message in result.stderr
+
+
+# ------------------------------------------------------------------ --import: the current folder, .py paths
+CUBE_OPS = (
+    "from autograd import register_op\n"
+    "register_op({name!r}, lambda x: x**3, lambda out, x: (3 * x * x,), replace=True)\n"
+)
+
+
+@pytest.fixture
+def user_modules(rules_table, monkeypatch):
+    """A sys.path without the current folder (as the installed ``autograd`` script has it) and,
+    after the test, the rules table restored and the modules the test imported forgotten."""
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".", os.getcwd())])
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def graph_in_process(*args: str) -> int:
+    """Run ``autograd graph ARGS`` in this process (so sys.path is the test's)."""
+    from autograd.cli import main
+
+    return main(["graph", *args])
+
+
+def test_import_finds_a_module_in_the_current_folder(tmp_path, monkeypatch, capsys, user_modules):
+    """--import NAME looks in the current folder first, as python -m does, even when it is not
+    on sys.path; sys.path is as before afterwards."""
+    (tmp_path / "cwd_ops.py").write_text(CUBE_OPS.format(name="cwd_cube"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path_before = list(sys.path)
+    status = graph_in_process("cwd_cube(x) + x", "--set", "x=2", "--import", "cwd_ops")
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.splitlines() == ["cwd_cube(x) + x = 10", "gradients:", "  d/dx = 13"]
+    assert sys.path == path_before
+
+
+@pytest.mark.parametrize("spelling", ["./file_ops.py", "file_ops.py", "{tmp}/file_ops.py"])
+def test_import_a_py_file_by_its_path(tmp_path, monkeypatch, capsys, user_modules, spelling):
+    """--import accepts a path to a .py file, relative or absolute."""
+    (tmp_path / "file_ops.py").write_text(CUBE_OPS.format(name="file_cube"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status = graph_in_process("file_cube(x)", "--set", "x=3", "--import", spelling.format(tmp=tmp_path))
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.splitlines()[2] == "  d/dx = 27"
+
+
+def test_import_a_py_file_in_another_folder_that_imports_its_neighbour(
+    tmp_path, monkeypatch, capsys, user_modules
+):
+    """A file in a sub-folder is loaded from there, and can import the modules beside it."""
+    lib = tmp_path / "lib" / "more"
+    lib.mkdir(parents=True)
+    (lib / "helper_for_ops.py").write_text("def cube(x):\n    return x**3\n", encoding="utf-8")
+    (lib / "nested_ops.py").write_text(
+        "from autograd import register_op\nfrom helper_for_ops import cube\n"
+        "register_op('nested_cube', cube, lambda out, x: (3 * x * x,), replace=True)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    status = graph_in_process("nested_cube(x) * 2", "--set", "x=1", "--import", "lib/more/nested_ops.py")
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.splitlines() == ["nested_cube(x) * 2 = 2", "gradients:", "  d/dx = 6"]
+    assert str(lib) not in sys.path
+
+
+@pytest.mark.parametrize(
+    ("spelling", "message"),
+    [
+        ("./missing_ops.py", "--import: the file './missing_ops.py' does not exist"),
+        ("lib/ops.txt", "--import: expected a path to a .py file, got 'lib/ops.txt'"),
+        ("lib/ops", "--import: expected a path to a .py file, got 'lib/ops'"),
+        ("folder.py", "--import: 'folder.py' is a folder; expected a .py file"),
+        ("./json.py", "--import ./json.py: a module named 'json' is already imported; rename the file"),
+        ("./broken_ops.py", "--import ./broken_ops.py: ZeroDivisionError: division by zero"),
+        ("./syntax_ops.py", "--import ./syntax_ops.py: SyntaxError: "),
+        ("os;rm", "--import: expected a module name like package.module or a path to a .py file"),
+    ],
+)
+def test_import_errors_say_what_was_expected(tmp_path, monkeypatch, capsys, user_modules, spelling, message):
+    """A path that is not an existing .py file, or a file that fails, is a usage error (status 2)."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "ops.txt").write_text("", encoding="utf-8")
+    (tmp_path / "folder.py").mkdir()
+    (tmp_path / "json.py").write_text("", encoding="utf-8")
+    (tmp_path / "broken_ops.py").write_text("1 / 0\n", encoding="utf-8")
+    (tmp_path / "syntax_ops.py").write_text("def (:\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status = graph_in_process("x", "--set", "x=1", "--import", spelling)
+    err = capsys.readouterr().err
+    assert status == 2 and message in err, err
+    assert "broken_ops" not in sys.modules and "syntax_ops" not in sys.modules
+
+
+def test_the_installed_script_imports_from_the_current_folder(tmp_path):
+    """The ``autograd`` console script (whose sys.path[0] is its bin folder, not the current
+    folder) finds a module of the current folder, with no PYTHONPATH."""
+    script = Path(sys.executable).with_name("autograd")
+    if not script.exists():
+        pytest.skip(f"the autograd script is not installed beside {sys.executable}")
+    (tmp_path / "script_ops.py").write_text(CUBE_OPS.format(name="script_cube"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [str(script), "graph", "script_cube(x)", "--set", "x=2", "--import", "script_ops"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["script_cube(x) = 8", "gradients:", "  d/dx = 12"]

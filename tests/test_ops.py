@@ -3,6 +3,7 @@ against the table, registering ops, numerical edge cases and errors."""
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import pytest
@@ -254,7 +255,8 @@ def test_register_a_unary_op_works_everywhere(rules_table):
     """A registered op works with backward, grad to third order and no_grad."""
     sin = autograd.register_op("my_sin", math.sin, lambda out, x: (my_cos(x),), doc="sine")
     my_cos = autograd.register_op("my_cos", math.cos, lambda out, x: (-sin(x),))
-    assert sin.__name__ == "my_sin" and sin.__doc__ == "sine"
+    assert sin.__name__ == "my_sin" and sin.__doc__.startswith("my_sin(x): sine.\n")
+    assert str(inspect.signature(sin)) == "(x, /)"  # what help() and the API reference show
     assert sin(0.5) == math.sin(0.5)  # a float for a number
     t = Value(0.5)
     s = sin(t * 2)

@@ -67,6 +67,53 @@ def test_functions_come_from_the_rules_table(rules_table):
     assert (out.data, leaves["x"].grad) == (9.0, 12.0)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("add(x, y)", r"'add' is a registered op written with its operator, not called: write x \+ y"),
+        ("mul(x, y)", r"'mul' is a registered op .* write x \* y, not mul\(x, y\)"),
+        ("pow(x, 2)", r"'pow' is a registered op .* write x \*\* y"),
+        ("add_n(x)", "'add_n' is a registered op on a sequence of any length; expressions can call ops of a"),
+        ("dot(x, y)", "'dot' is a registered op on 2 sequences of any length"),
+    ],
+)
+def test_a_registered_op_that_expressions_cannot_call_is_named_as_one(text, message):
+    """An op of the rules table that is written as an operator or takes sequences is not
+    reported as an unknown function: the error says what it is and how to write it."""
+    with pytest.raises(ExpressionError, match=message) as info:
+        build(text, {"x": 1.0, "y": 2.0})
+    assert "unknown" not in str(info.value)
+
+
+def test_an_op_with_an_operator_expressions_refuse_says_so(rules_table):
+    """A declared op whose symbol the parser does not read (//) names the operators it does."""
+    from autograd.ops import Primitive, declare
+
+    declare(Primitive("floordiv_test", 2, lambda x, y: x // y, lambda out, x, y: (0.0, 0.0), symbol="//"))
+    with pytest.raises(ExpressionError, match=r"'floordiv_test' is a registered op written with the "
+                       r"operator '//', which expressions do not accept \(they accept \+ - \* / \*\*\)"):
+        build("floordiv_test(x, y)", {"x": 1.0, "y": 2.0})
+
+
+def test_ops_of_three_inputs_and_with_number_parameters_are_callable(rules_table):
+    """Every op on a fixed number of operands is callable, whatever that number."""
+    register_op("fma_test", lambda x, y, z: x * y + z, lambda out, x, y, z: (y, x, 1.0))
+    out, leaves = build("fma_test(x, y, z)", {"x": 2, "y": 3, "z": 4})
+    out.backward()
+    assert (out.data, [leaf.grad for leaf in leaves.values()]) == (10.0, [3.0, 2.0, 1.0])
+    with pytest.raises(ExpressionError, match=r"fma_test\(\) takes 3 arguments, got 2"):
+        build("fma_test(x, y)", {"x": 2, "y": 3})
+    out, leaves = build("clamp(x, 0, 1)", {"x": 0.5})  # one input, two number parameters
+    out.backward()
+    assert (out.data, leaves["x"].grad) == (0.5, 1.0)
+
+
+def test_an_unknown_function_is_still_unknown():
+    """A name that is not in the rules table at all is an unknown function, with the known ones."""
+    with pytest.raises(ExpressionError, match=r"unknown function 'nope'; known: .*exp"):
+        build("nope(x)", {"x": 1.0})
+
+
 HOSTILE = [
     ("__import__('os').system('echo hi')", "only functions called by name"),
     ("x.__class__", "not allowed: attribute access"),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, viz
 from autograd.graph import topological_order
-from autograd.viz.explain import backward_steps
+from autograd.viz.paths import backward_steps
 
 
 def random_graph(seed: int) -> tuple[Value, list[Value]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, parse, relu, viz
-from autograd.viz.explain import backward_steps
+from autograd.viz.paths import backward_steps
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import math
+import os
 import re
 import sys
 import textwrap
@@ -164,9 +166,59 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         metavar="MODULE",
         action="append",
         default=[],
-        help="import a Python module first, e.g. one that registers ops with autograd.register_op",
+        help="import a Python module first, e.g. one that registers ops with autograd.register_op: "
+        "a module name, found in the current folder as with python -m, or a path to a .py file "
+        "(repeatable)",
     )
     graph.set_defaults(run=run_graph)
+
+
+def _import(module: str) -> None:
+    """``--import MODULE``: import a module by name with the current folder first on sys.path
+    (as ``python -m`` has it), or a ``.py`` file by its path (``./myops.py``, ``lib/myops.py``)
+    with its folder first on sys.path; sys.path is as before afterwards. Running the module's
+    code is what the option is for; its failures are the user's mistakes (UsageError)."""
+    is_path = module.endswith(".py") or "/" in module or os.sep in module
+    if not is_path and not _MODULE_NAME.match(module):
+        raise UsageError(
+            f"--import: expected a module name like package.module or a path to a .py file, got {module!r}"
+        )
+    path = Path(module)
+    if is_path:
+        if path.suffix != ".py":
+            raise UsageError(f"--import: expected a path to a .py file, got {module!r}")
+        if path.is_dir():
+            raise UsageError(f"--import: {module!r} is a folder; expected a .py file")
+        if not path.is_file():
+            raise UsageError(f"--import: the file {module!r} does not exist")
+        if path.stem in sys.modules:
+            raise UsageError(
+                f"--import {module}: a module named {path.stem!r} is already imported; rename the file"
+            )
+    folder = str(path.resolve().parent) if is_path else os.getcwd()
+    sys.path.insert(0, folder)
+    try:
+        if is_path:
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            if spec is None or spec.loader is None:  # a .py file always has a source loader
+                raise UsageError(f"--import: cannot load {module!r} as a Python module")
+            loaded = importlib.util.module_from_spec(spec)
+            sys.modules[path.stem] = loaded  # as an import would, for the module's own lookups
+            try:
+                spec.loader.exec_module(loaded)
+            except BaseException:
+                del sys.modules[path.stem]
+                raise
+        else:
+            importlib.import_module(module)
+    except UsageError:
+        raise
+    except ImportError as error:
+        raise UsageError(f"--import {module}: {error}") from None
+    except Exception as error:  # the module ran and failed: report it as the user's mistake
+        raise UsageError(f"--import {module}: {type(error).__name__}: {error}") from None
+    finally:
+        sys.path.remove(folder)  # the first occurrence: the one inserted above
 
 
 def _parse_assignments(assignments: list[str]) -> dict[str, float]:
@@ -201,14 +253,7 @@ def run_graph(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise UsageError(f"--timeout: expected a positive number of seconds, got {args.timeout}")
     for module in args.imports:
-        if not _MODULE_NAME.match(module):
-            raise UsageError(f"--import: expected a module name like package.module, got {module!r}")
-        try:
-            importlib.import_module(module)
-        except ImportError as error:
-            raise UsageError(f"--import {module}: {error}") from None
-        except Exception as error:  # the module ran and failed: report it as the user's mistake
-            raise UsageError(f"--import {module}: {type(error).__name__}: {error}") from None
+        _import(module)
     output = Path(args.output) if args.output else None
     if output is not None:
         if output.suffix.lower() not in viz.FORMATS:

@@ -37,11 +37,11 @@ __all__ = ["Domain", "BUILTIN_DOMAINS", "Instruction", "Expression"]
 
 T = TypeVar("T")
 
-#: What the rules table declares about the built-in primitives (ops not listed are smooth
-#: everywhere); every op's own domain is ``ops.get(name).domain``.
 BUILTIN_DOMAINS: Mapping[str, Domain] = MappingProxyType(
     {name: p.domain for name, p in ops.primitives().items() if name in ops._BUILTIN and p.domain != Domain()}
 )
+"""What the rules table declares about the built-in primitives (ops not listed are smooth
+everywhere); every op's own domain is ``ops.get(name).domain``."""
 
 
 def _functions() -> frozenset[str]:

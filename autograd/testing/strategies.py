@@ -33,12 +33,12 @@ from autograd.value import Value
 
 __all__ = ["reals", "values", "expressions", "MARGIN", "BOUND"]
 
-#: Drawn expressions keep every argument that must be positive at least this large, and
-#: every argument with a kink at least this far from it (at the drawn point).
 MARGIN = 0.1
-#: Every node of a drawn expression has ``|value| <= BOUND`` at the drawn point (except
-#: the final sum of otherwise unused nodes).
+"""Drawn expressions keep every argument that must be positive at least this large, and every
+argument with a kink at least this far from it (at the drawn point)."""
 BOUND = 100.0
+"""Every node of a drawn expression has ``|value| <= BOUND`` at the drawn point (except the final
+sum of otherwise unused nodes)."""
 
 _EXPONENTS = (2.0, 3.0, -1.0, 0.5, 1.5, -2.0)  # for pow (first: what examples shrink to)
 _CONSTANTS = (None, None, 2.0, -1.0, 0.5, -3.0)  # for add and mul; None: a node operand

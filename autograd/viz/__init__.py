@@ -53,9 +53,9 @@ from autograd.viz._labels import op_label as _op_label
 from autograd.viz._labels import valid_xml_char as _valid_xml_char
 from autograd.viz._select import check_root as _check_root
 from autograd.viz.display import FORMATS, GraphView, StepView, count_nodes, render, show, to_svg
-from autograd.viz.explain import DEFAULT_MAX_PATHS, Explanation, Path, explain
 from autograd.viz.html import to_html
-from autograd.viz.tree import tree
+from autograd.viz.paths import DEFAULT_MAX_PATHS, Explanation, Path, explain
+from autograd.viz.textview import tree
 
 __all__ = [
     "to_dot",

@@ -26,6 +26,7 @@ DEFAULT_MAX_NODES = 500
 """Graphs with more Value nodes than this are refused unless ``max_nodes`` says otherwise."""
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
+"""The directions ``rankdir`` accepts: left to right, top to bottom, and their reverses."""
 
 # Colours: leaves (inputs and parameters) blue, the output green, zero gradient grey,
 # a folded module yellow.

@@ -36,6 +36,7 @@ INSTALL_HINT = (
     "Ubuntu, `brew install graphviz` on macOS, `conda install graphviz`, or see "
     "https://graphviz.org/download/"
 )
+"""What a missing ``dot`` program is reported with: where to get Graphviz."""
 
 
 def _child_setup(parent: int) -> Callable[[], None] | None:

@@ -15,7 +15,7 @@ from autograd.value import Value
 from autograd.viz import _dot
 from autograd.viz._graphviz import DOT_TIMEOUT, GraphvizError, run_dot
 from autograd.viz.html import to_html
-from autograd.viz.tree import tree
+from autograd.viz.textview import tree
 
 __all__ = ["FORMATS", "to_svg", "render", "GraphView", "StepView", "show", "count_nodes"]
 
@@ -224,7 +224,7 @@ def show(root: Value | list[Value], *, steps: bool = False, timeout: float | Non
         keep = {k: options[k] for k in ("rankdir", "precision", "max_nodes", "title") if k in options}
         drawing = _dot.build(root, show_local_grads=True, **keep)
         text = _text(root, options)
-        from autograd.viz.explain import backward_steps
+        from autograd.viz.paths import backward_steps
 
         return StepView(page, drawing.dot, values=drawing.values, operations=drawing.operations, text=text,
                         steps=len(backward_steps(root)[0]), timeout=timeout)

@@ -27,7 +27,7 @@ from autograd.viz import _dot
 from autograd.viz._graphviz import DOT_TIMEOUT, run_dot
 from autograd.viz._labels import glyph, node_name, number, op_label
 from autograd.viz._select import check_root
-from autograd.viz.explain import backward_steps, count_paths, iter_paths
+from autograd.viz.paths import backward_steps, count_paths, iter_paths
 
 __all__ = ["to_html", "page_data", "PAGE_MAX_PATHS"]
 
