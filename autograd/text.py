@@ -195,9 +195,10 @@ class SequenceLoss:
 
     With ``compile=True`` it runs through ``autograd.compile``: the graph of each sequence
     length is recorded once and replayed as generated Python. A replay cannot look a token
-    up in a table, so the compiled function takes the input tokens' embedding rows (the
-    ``wte`` parameters themselves, whose gradients the replay adds to their ``.grad``) and
-    the targets as one-hot vectors; the model's other parameters are read at every call.
+    up in a table, so the compiled function takes the input tokens' embedding rows (as fresh
+    leaves with the ``wte`` parameters' numbers, whose gradients are then added to those
+    parameters' ``.grad``) and the targets as one-hot vectors; the model's other parameters
+    are read at every call. So each sequence length is traced once, whatever tokens repeat.
     """
 
     def __init__(self, model: GPT, *, compile: bool = True) -> None:
@@ -233,9 +234,17 @@ class SequenceLoss:
                 raise ValueError(
                     f"SequenceLoss: expected token ids in [0, {model.vocab_size}), got {t!r:.40}"
                 )
-        rows = [model.wte.w[t] for t in tokens[:-1]]
+        # One fresh leaf per position, not the wte rows themselves: a token used twice would
+        # pass one Value twice, and a compiled function traces each pattern of repeated
+        # arguments anew (f may test ``x is y``), so every name with a repeated letter
+        # would be traced again. The rows' gradients are added back below.
+        embedded = [model.wte.w[t] for t in tokens[:-1]]
+        rows = [[Value(p.data) for p in row] for row in embedded]
         targets = [self._one_hot[t] for t in tokens[1:]]
         value: float = self.compiled(rows, targets)
+        for params, row in zip(embedded, rows):
+            for p, q in zip(params, row):
+                p.grad += q.grad
         return value
 
 

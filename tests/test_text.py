@@ -129,14 +129,16 @@ def test_compiled_and_dynamic_sequence_losses_agree():
     weights change, and with a token repeated (its embedding row gets both gradients)."""
     dynamic, compiled = GPT(6, 6, 1, 8, 2, seed=0), GPT(6, 6, 1, 8, 2, seed=0)
     fd, fc = SequenceLoss(dynamic, compile=False), SequenceLoss(compiled, compile=True)
-    for tokens in ([5, 1, 2, 5], [5, 3, 3, 3, 0, 5], [5, 0, 5], [5, 1, 2, 5]):
+    sequences = ([5, 1, 2, 5], [5, 3, 3, 3, 0, 5], [5, 0, 5], [5, 1, 2, 5], [5, 2, 4, 2, 1, 5], [5, 0, 1, 2, 4, 5])
+    for tokens in sequences:
         for model in (dynamic, compiled):
             model.zero_grad()
         assert fc(tokens) == pytest.approx(fd(tokens), rel=1e-12)
         assert _grads(compiled) == pytest.approx(_grads(dynamic), rel=1e-9, abs=1e-15)
         for p, q in zip(dynamic.parameters(), compiled.parameters(), strict=True):
             p.data = q.data = p.data - 0.1 * p.grad
-    assert fc.compiled is not None and fc.compiled.traces == 3  # one per length
+    # one per length, whatever tokens repeat (a repeated Value argument would trace anew)
+    assert fc.compiled is not None and fc.compiled.traces == 3
 
 
 def test_sequence_loss_checks_its_tokens():
