@@ -129,7 +129,9 @@ def test_compiled_and_dynamic_sequence_losses_agree():
     weights change, and with a token repeated (its embedding row gets both gradients)."""
     dynamic, compiled = GPT(6, 6, 1, 8, 2, seed=0), GPT(6, 6, 1, 8, 2, seed=0)
     fd, fc = SequenceLoss(dynamic, compile=False), SequenceLoss(compiled, compile=True)
-    sequences = ([5, 1, 2, 5], [5, 3, 3, 3, 0, 5], [5, 0, 5], [5, 1, 2, 5], [5, 2, 4, 2, 1, 5], [5, 0, 1, 2, 4, 5])
+    sequences = (
+        [5, 1, 2, 5], [5, 3, 3, 3, 0, 5], [5, 0, 5], [5, 1, 2, 5], [5, 2, 4, 2, 1, 5], [5, 0, 1, 2, 4, 5]
+    )
     for tokens in sequences:
         for model in (dynamic, compiled):
             model.zero_grad()
