@@ -70,10 +70,9 @@ def _function(name: str, fn: Any, parent: griffe.Object) -> griffe.Function:
 class AutogradReference(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         self._fill(pkg)
-        for obj in _walk(pkg):  # the docstrings of the functions added here, too
-            doc = obj.docstring
-            if doc is not None and ">>>" in doc.value and "```" not in doc.value:
-                doc.value = to_markdown(obj.docstring.value)
+        for obj in [pkg, *_walk(pkg)]:  # once each, the functions added by _fill included
+            if obj.docstring is not None:
+                obj.docstring.value = to_markdown(obj.docstring.value)
 
     def _fill(self, obj: griffe.Object) -> None:
         if obj.is_module and obj.name != "__main__":
@@ -102,10 +101,6 @@ class AutogradReference(griffe.Extension):
         for member in list(obj.members.values()):
             if not member.is_alias and (member.is_module or member.is_class):
                 self._fill(member)
-
-    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None:
-            obj.docstring.value = to_markdown(obj.docstring.value)
 
 
 def _walk(obj: griffe.Object) -> list[griffe.Object]:
